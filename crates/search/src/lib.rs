@@ -1,0 +1,1 @@
+//! helpsite's search core.

@@ -1,0 +1,171 @@
+//! `site.yaml` into typed config. Unknown keys are errors with a "did you mean" hint; free data
+//! for templates goes under `extra:`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+/// The whole of `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL the site is published at, with a trailing slash (`https://support.example/`).
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub description: String,
+    /// Address customers write to; used by the footer, composer and feedback mailto links.
+    pub support_email: String,
+    /// Top navigation. `link` is a `.md` path under `content/` (checked and rewritten) or a URL.
+    #[serde(default)]
+    pub nav: Vec<NavItem>,
+    #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
+    pub feedback: FeedbackConfig,
+    /// Free data for templates.
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    pub title: String,
+    pub link: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the search index and show the search box.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackConfig {
+    /// SQLite ledger path, relative to `site.yaml`; default `.helpsite/ledger.sqlite`.
+    #[serde(default)]
+    pub ledger: Option<PathBuf>,
+    /// Sender patterns counted as staff, e.g. `*@divergent.cloud`.
+    #[serde(default)]
+    pub staff_addresses: Vec<String>,
+    /// Hosts besides `base_url`'s whose links count as links to this site.
+    #[serde(default)]
+    pub site_hosts: Vec<String>,
+    /// Where the theme POSTs reader feedback; without it feedback goes by email.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Config {
+    /// Reads and validates `<root>/site.yaml`. Paths in diagnostics are relative to `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let rel = Path::new("site.yaml");
+        let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
+            Diagnostic::error("cannot read site config")
+                .at(rel)
+                .cause(e.to_string())
+                .hint("run helpsite in the site's root folder or pass `--root DIR`")
+        })?;
+        let mut config: Config = crate::yaml::parse(&text, rel, 1)?;
+        config.normalize(rel)?;
+        Ok(config)
+    }
+
+    fn normalize(&mut self, rel: &Path) -> Result<(), Diagnostic> {
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            return Err(Diagnostic::error(format!("`base_url` must be an absolute http(s) URL, got `{}`", self.base_url))
+                .at(rel)
+                .hint("for example `base_url: https://support.example.com/`"));
+        }
+        if !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+        Ok(())
+    }
+
+    /// Path part of `base_url`, always starting and ending with `/` (`/` or `/help/`).
+    /// Every URL the site emits starts with it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        match after_scheme.find('/') {
+            Some(i) => &after_scheme[i..],
+            None => "/",
+        }
+    }
+
+    /// Absolute URL for a root-relative site path (`/faq/` → `https://host/faq/`).
+    pub fn permalink(&self, path: &str) -> String {
+        let host = self.base_url.trim_end_matches(self.base_path());
+        format!("{host}{path}")
+    }
+
+    pub fn ledger_path(&self, root: &Path) -> PathBuf {
+        root.join(self.feedback.ledger.clone().unwrap_or_else(|| PathBuf::from(".helpsite/ledger.sqlite")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(base: &str) -> Config {
+        let mut c: Config = crate::yaml::parse(
+            &format!("title: T\nbase_url: {base}\nsupport_email: a@b.c\n"),
+            Path::new("site.yaml"),
+            1,
+        )
+        .unwrap();
+        c.normalize(Path::new("site.yaml")).unwrap();
+        c
+    }
+
+    #[test]
+    fn base_path_and_permalink() {
+        let c = cfg("https://x.org/help");
+        assert_eq!(c.base_path(), "/help/");
+        assert_eq!(c.permalink("/help/faq/"), "https://x.org/help/faq/");
+        let c = cfg("https://x.org");
+        assert_eq!(c.base_path(), "/");
+        assert_eq!(c.permalink("/faq/"), "https://x.org/faq/");
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_hint() {
+        let err = crate::yaml::parse::<Config>(
+            "title: T\nbase_url: https://x/\nsupport_email: a@b\nsuport_email: x\n",
+            Path::new("site.yaml"),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4));
+        assert_eq!(err.hint.as_deref(), Some("did you mean `support_email`?"));
+    }
+}
