@@ -230,7 +230,8 @@ function shotName(name, viewport, scheme, suffix = "") {
 
 for (const viewport of Object.keys(VIEWPORTS)) {
   for (const scheme of SCHEMES) {
-    describe(`${viewport} ${scheme}`, () => {
+    // Pages of one viewport and scheme run two at a time (each in its own browser context).
+    describe(`${viewport} ${scheme}`, { concurrency: 2 }, () => {
       for (const name of ["home", "section", "guide", "faq", "troubleshooting", "notfound"]) {
         test(name, async (t) => {
           const url = pages[name];
