@@ -56,7 +56,7 @@ impl Renderer {
                 .values()
                 .map(|t| (t.name.as_str(), t.text.as_str())),
         )
-        .map_err(|e| vec![template_error(&e, &files)])?;
+        .map_err(|e| template_errors(&e, &files))?;
         let mut statics = theme.statics;
         for (name, css) in crate::highlight::stylesheets() {
             statics
@@ -132,10 +132,10 @@ impl Renderer {
             ctx.insert("next", &ctx_page_link(site, i, 1));
             ctx.insert("page", &ctx_page);
         }
-        let html = self.tera.render(&template, &ctx).map_err(|e| {
-            template_error(&e, &self.files)
-                .cause(format!("while rendering `{}`", page.file.display()))
-        })?;
+        let html = self
+            .tera
+            .render(&template, &ctx)
+            .map_err(|e| self.render_error(&e, &page.file))?;
         Ok((
             url::output_path(site.config.base_path(), &page.url),
             html.into_bytes(),
@@ -193,7 +193,7 @@ impl Renderer {
             let html = self
                 .tera
                 .render("404.html", &ctx)
-                .map_err(|e| template_error(&e, &self.files))?;
+                .map_err(|e| self.render_error(&e, "404.html"))?;
             output.insert("404.html", html);
         }
         for (alias, &target) in &site.aliases {
@@ -208,7 +208,7 @@ impl Renderer {
                 ctx.insert("permalink", &permalink);
                 self.tera
                     .render("alias.html", &ctx)
-                    .map_err(|e| template_error(&e, &self.files))?
+                    .map_err(|e| self.render_error(&e, alias))?
             } else {
                 extras::fallback_alias(target_url, &permalink)
             };
@@ -224,6 +224,19 @@ impl Renderer {
             output.insert(path.clone(), bytes.clone());
         }
         Ok(())
+    }
+
+    /// A rendering error (one place) while producing `what`.
+    fn render_error(&self, err: &tera::Error, what: impl AsRef<std::path::Path>) -> Diagnostic {
+        let d = template_errors(err, &self.files)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("template error"));
+        let context = format!("while rendering `{}`", what.as_ref().display());
+        match d.cause.clone() {
+            Some(cause) => d.cause(format!("{cause} ({context})")),
+            None => d.cause(context),
+        }
     }
 
     /// Plain static name → published URL.
@@ -248,37 +261,63 @@ fn ctx_page_link(site: &Site, i: usize, step: isize) -> Option<BTreeMap<&'static
     ]))
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column.
-pub fn template_error(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnostic {
+/// A Tera error as diagnostics at the template's file, line and column. Tera's validation (an
+/// unknown filter, a block missing from the parent…) reports every problem at once as text
+/// reports; each becomes its own diagnostic.
+pub fn template_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
     let file_of = |name: &str| {
         files
             .get(name)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(name))
     };
-    let mut d = match err.kind() {
+    let mut found = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let mut d = Diagnostic::error(format!("template error: {}", tidy(report.message())))
+            let d = Diagnostic::error(format!("template error: {}", tidy(report.message())))
                 .at(file_of(report.filename()));
-            if span.start_line > 0 {
-                d = d.line(span.start_line).column(span.start_col + 1);
-            }
-            d
+            vec![if span.start_line > 0 {
+                d.line(span.start_line).column(span.start_col + 1)
+            } else {
+                d
+            }]
         }
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!(
-            "template error: `{current}` extends `{parent}`, which does not exist"
-        ))
-        .at(file_of(current)),
-        tera::ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::error(format!("template error: template `{name}` not found"))
-        }
-        other => Diagnostic::error(format!("template error: {}", tidy(&other.to_string()))),
+        tera::ErrorKind::MissingParent { current, parent } => vec![
+            Diagnostic::error(format!(
+                "template error: `{current}` extends `{parent}`, which does not exist"
+            ))
+            .at(file_of(current)),
+        ],
+        tera::ErrorKind::Msg(text) if text.starts_with("error: ") => text
+            .split("\n\n")
+            .filter_map(|report| parse_report(report, &file_of))
+            .collect(),
+        other => vec![Diagnostic::error(format!(
+            "template error: {}",
+            tidy(&other.to_string())
+        ))],
     };
-    if let Some(source) = std::error::Error::source(err) {
-        d = d.cause(tidy(&source.to_string()));
+    if let (Some(source), Some(last)) = (std::error::Error::source(err), found.last_mut()) {
+        *last = last.clone().cause(tidy(&source.to_string()));
     }
-    d
+    found
+}
+
+/// One of Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
+fn parse_report(report: &str, file_of: &impl Fn(&str) -> PathBuf) -> Option<Diagnostic> {
+    let mut lines = report.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let d = Diagnostic::error(format!("template error: {}", tidy(message)));
+    let Some(place) = lines.find_map(|l| l.trim_start().strip_prefix("--> ")) else {
+        return Some(d);
+    };
+    let mut parts = place.rsplitn(3, ':');
+    let (col, line, name) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(
+        d.at(file_of(name))
+            .line(line.parse().ok()?)
+            .column(col.parse().ok()?),
+    )
 }
 
 /// House style: no trailing period.
