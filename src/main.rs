@@ -71,7 +71,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     eprintln!(
         "built {} pages, {} files into `{}` in {:.2} s ({} written, {} linked, {} unchanged, {} removed)",
         report.pages(),
-        report.output.len(),
+        report.files,
         out.display(),
         report.timings.total().as_secs_f64(),
         stats.written,

@@ -3,16 +3,17 @@
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
 //! 2. check links: every internal link, anchor, alias and nav entry;
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
-//! 4. render: every page and extra file into memory ([`Renderer::render_all`]);
-//! 5. write: staged and swapped in atomically ([`output::write`]), only when 1–4 found no error.
+//! 4. render + stage: every page and extra file, each put into the staging folder as soon as
+//!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
+//! 5. swap: the staged folder replaces the output, only when 1–4 found no error.
 //!
-//! Each stage is timed for `--verbose`. I/O happens only in stages 1 and 5.
+//! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
-use crate::output::{self, Output, WriteStats};
+use crate::output::{self, WriteStats};
 use crate::render::Renderer;
 use crate::site::{LoadOptions, Site};
 
@@ -47,7 +48,8 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     pub timings: Timings,
     pub site: Option<Site>,
-    pub output: Output,
+    /// Output files rendered.
+    pub files: usize,
     /// `Some` when the output was written.
     pub written: Option<WriteStats>,
 }
@@ -74,22 +76,40 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
         .extend(timings.time("check links", || crate::links::check(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
-            let (output, errors) = timings.time("render", || renderer.render_all(&site));
-            report.diagnostics.extend(errors);
-            report.output = output;
+            let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
+            report.written = written;
         }
         Err(errors) => report.diagnostics.extend(errors),
     }
     report.diagnostics.sort();
-    if let Some(out) = options
-        .out
-        .as_ref()
-        .filter(|_| !report.diagnostics.has_errors())
-    {
-        let stats = timings.time("write", || output::write(&report.output, out));
-        report.written = Some(stats?);
-    }
     report.timings = timings;
     report.site = Some(site);
     Ok(report)
+}
+
+/// Stages 4 and 5. Files go to the staging folder as they are rendered, so a big site never
+/// sits in memory whole; the folder is swapped in only when the whole build is clean. With
+/// errors already found, pages are still rendered, to report template errors too.
+fn render_and_write(
+    site: &Site,
+    renderer: &Renderer,
+    options: &BuildOptions,
+    report: &mut BuildReport,
+    timings: &mut Timings,
+) -> std::io::Result<Option<WriteStats>> {
+    let stager = match &options.out {
+        Some(out) if !report.diagnostics.has_errors() => Some(output::Stager::open(out)?),
+        _ => None,
+    };
+    let sink = |path: String, bytes: Vec<u8>| match &stager {
+        Some(stager) => stager.put(&path, &bytes),
+        None => Ok(()),
+    };
+    let (errors, files) = timings.time("render+stage", || renderer.render_each(site, &sink));
+    report.diagnostics.extend(errors);
+    report.files = files?;
+    match stager.filter(|_| !report.diagnostics.has_errors()) {
+        Some(stager) => Ok(Some(timings.time("swap", || stager.finish())?)),
+        None => Ok(None),
+    }
 }

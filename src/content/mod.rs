@@ -40,7 +40,14 @@ pub struct Page {
 impl Page {
     /// True when `#anchor` exists on the page: a heading id or a troubleshooting step.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.anchors().any(|a| a == anchor)
+        self.body.headings.iter().any(|h| h.id == anchor)
+            || anchor.strip_prefix("step-").is_some_and(|id| {
+                self.meta
+                    .flow
+                    .iter()
+                    .flat_map(|f| &f.steps)
+                    .any(|s| s.id == id)
+            })
     }
 
     /// Every id a link may point at, in page order.

@@ -18,6 +18,7 @@ pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -153,35 +154,71 @@ impl Renderer {
     /// Every output file of the site. Template errors are reported once per template place,
     /// with the number of pages that hit it.
     pub fn render_all(&self, site: &Site) -> (Output, Vec<Diagnostic>) {
-        let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages().len())
-            .into_par_iter()
-            .map(|i| self.render_page(site, i))
-            .collect();
-        let mut output = Output::default();
-        let mut errors: BTreeMap<ErrorPlace, (Diagnostic, usize)> = BTreeMap::new();
-        for result in rendered {
-            match result {
-                Ok((path, bytes)) => output.insert(path, bytes),
-                Err(d) => {
-                    let key = (d.path.clone(), d.line, d.column, d.message.clone());
-                    errors.entry(key).or_insert((d, 0)).1 += 1;
+        let output = Mutex::new(Output::default());
+        let (diagnostics, _) = self.render_each(site, &|path, bytes| {
+            output
+                .lock()
+                .expect("no panic holds the lock")
+                .insert(path, bytes);
+            Ok(())
+        });
+        (
+            output.into_inner().expect("no panic holds the lock"),
+            diagnostics,
+        )
+    }
+
+    /// Renders every output file and hands each to `sink` as soon as it is ready, from many
+    /// threads, so the whole site never has to sit in memory. Returns the diagnostics and the
+    /// number of files handed over, or the sink's first error.
+    pub fn render_each(
+        &self,
+        site: &Site,
+        sink: &Sink<'_>,
+    ) -> (Vec<Diagnostic>, std::io::Result<usize>) {
+        let sink_error = Mutex::new(None);
+        let handed = std::sync::atomic::AtomicUsize::new(0);
+        let give = |path: String, bytes: Vec<u8>| {
+            if sink_error
+                .lock()
+                .expect("no panic holds the lock")
+                .is_some()
+            {
+                return; // stop writing after the first failure
+            }
+            match sink(path, bytes) {
+                Ok(()) => _ = handed.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                Err(e) => {
+                    _ = sink_error
+                        .lock()
+                        .expect("no panic holds the lock")
+                        .get_or_insert(e)
                 }
             }
-        }
-        let mut diagnostics: Vec<Diagnostic> = errors
-            .into_values()
-            .map(|(d, n)| {
-                if n > 1 {
-                    d.cause(format!("and in {} more pages", n - 1))
-                } else {
-                    d
+        };
+        let errors: Vec<Diagnostic> = (0..site.pages().len())
+            .into_par_iter()
+            .filter_map(|i| match self.render_page(site, i) {
+                Ok((path, bytes)) => {
+                    give(path, bytes);
+                    None
                 }
+                Err(d) => Some(d),
             })
             .collect();
-        if let Err(d) = self.render_extras(site, &mut output) {
+        let mut diagnostics = once_per_place(errors);
+        let mut extras = Output::default();
+        if let Err(d) = self.render_extras(site, &mut extras) {
             diagnostics.push(d);
         }
-        (output, diagnostics)
+        for (path, bytes) in extras.files {
+            give(path, bytes);
+        }
+        let result = match sink_error.into_inner().expect("no panic holds the lock") {
+            Some(e) => Err(e),
+            None => Ok(handed.into_inner()),
+        };
+        (diagnostics, result)
     }
 
     fn render_extras(&self, site: &Site, output: &mut Output) -> Result<(), Diagnostic> {
@@ -243,6 +280,28 @@ impl Renderer {
     pub fn asset_urls(&self) -> &BTreeMap<String, String> {
         &self.assets.urls
     }
+}
+
+/// Receives each rendered file: output path and bytes.
+pub type Sink<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
+
+/// The same template error on many pages, reported once with the number of pages.
+fn once_per_place(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut places: BTreeMap<ErrorPlace, (Diagnostic, usize)> = BTreeMap::new();
+    for d in errors {
+        let key = (d.path.clone(), d.line, d.column, d.message.clone());
+        places.entry(key).or_insert((d, 0)).1 += 1;
+    }
+    places
+        .into_values()
+        .map(|(d, n)| {
+            if n > 1 {
+                d.cause(format!("and in {} more pages", n - 1))
+            } else {
+                d
+            }
+        })
+        .collect()
 }
 
 /// Where a template error happened: the same error on many pages is reported once.

@@ -62,7 +62,7 @@ fn usage_errors_exit_with_2() {
 fn verbose_prints_stage_timings() {
     let site = SiteTest::fixture("basic");
     let run = site.run(&["build", "--verbose"]);
-    for stage in ["load", "check links", "templates", "render", "write"] {
+    for stage in ["load", "check links", "templates", "render+stage", "swap"] {
         assert!(
             run.stderr.contains(&format!("  {stage} ")),
             "{stage} in {}",
