@@ -92,6 +92,13 @@ impl Answer {
     }
 }
 
+impl Step {
+    /// The anchor the theme gives this step.
+    pub fn anchor(&self) -> String {
+        format!("step-{}", self.id)
+    }
+}
+
 impl Flow {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
