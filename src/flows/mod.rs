@@ -5,6 +5,8 @@
 //! every step an anchored section that works without JavaScript (`flow.js` then shows one step
 //! at a time). The support-request composer itself is theme code (`contact.html`, `composer.js`).
 
+pub mod build;
+mod lines;
 pub mod model;
 pub mod render;
 pub mod validate;

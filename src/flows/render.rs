@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use super::model::{Flow, Target};
+use super::model::{Flow, Step, Target};
 
 /// What the template gets as `page.flow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,11 +79,11 @@ pub fn contact_url(base_path: &str, page_url: &str, path: &[String]) -> String {
 
 /// Builds the view. `markdown` renders a step's text to HTML (the caller's renderer, so links
 /// in steps are checked and rewritten like any other); `resolve` maps an answer's `page:` to
-/// its URL. Call after [`super::validate::validate`] reported no errors.
+/// its URL. Validation ([`super::validate::validate`]) is separate and reports the problems.
 pub fn render(
     flow: &Flow,
     place: Place<'_>,
-    markdown: impl Fn(&str) -> String,
+    mut markdown: impl FnMut(&Step) -> String,
     resolve: impl Fn(&str) -> Result<String, String>,
 ) -> FlowView {
     let paths = shortest_paths(flow);
@@ -94,7 +94,7 @@ pub fn render(
         .map(|(step, path)| StepView {
             id: step.id.clone(),
             title: step.title.clone(),
-            text: markdown(&step.text),
+            text: markdown(step),
             answers: step
                 .answers
                 .iter()
@@ -194,9 +194,9 @@ steps:
         contact: true
 "#;
 
-    fn markdown(text: &str) -> String {
+    fn markdown(step: &Step) -> String {
         let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&step.text));
         html
     }
 

@@ -1,12 +1,19 @@
-// Shared set-up for the flow and composer browser tests: serve a built site on 127.0.0.1,
-// open pages in real headless Chromium, and fail on console errors, page errors, failed
-// requests and any request to another host.
+// Shared set-up for the flow and composer browser tests: build the fixture site
+// `tests/fixtures/flows` with the helpsite binary, serve it on 127.0.0.1, open pages in real
+// headless Chromium, and fail on console errors, page errors, failed requests and any request
+// to another host.
 //
-// HELPSITE_PUBLIC  built site directory (default: <repo>/public)
+//   cargo build && npm ci --prefix tests/browser
+//   node --test tests/browser/flows.test.mjs tests/browser/composer.test.mjs
+//
+// HELPSITE_BIN     the binary (default: <repo>/target/debug/helpsite)
+// HELPSITE_FLOWS_PUBLIC  test this already built site instead of building the fixture
 // CHROMIUM_PATH    browser binary (default: /usr/bin/chromium); a missing browser fails the run
 // HELPSITE_SCREENSHOTS  where screenshots go (default: <repo>/target/screenshots)
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -14,18 +21,27 @@ import { serve } from "./server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..", "..");
-export const publicDir = path.resolve(process.env.HELPSITE_PUBLIC ?? path.join(repo, "public"));
+export const publicDir = process.env.HELPSITE_FLOWS_PUBLIC ? path.resolve(process.env.HELPSITE_FLOWS_PUBLIC) : buildFixture();
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
 
 export const PHONE = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 export const DESKTOP = { width: 1280, height: 900, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
 
+function buildFixture() {
+  const bin = path.resolve(process.env.HELPSITE_BIN ?? path.join(repo, "target", "debug", "helpsite"));
+  assert.ok(existsSync(bin), `no helpsite binary at ${bin}: run \`cargo build\` first`);
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), "helpsite-flows-")), "public");
+  const run = spawnSync(bin, ["build", "--root", path.join(repo, "tests", "fixtures", "flows"), "--out", out], { encoding: "utf8" });
+  assert.equal(run.status, 0, `building the fixture failed:\n${run.stderr}`);
+  return out;
+}
+
 /** Starts the browser and the site server. */
 export async function start() {
   assert.ok(existsSync(chromiumPath), `no browser at ${chromiumPath}: install Debian's chromium (a missing browser is a failure)`);
   assert.ok(existsSync(path.join(publicDir, "index.html")) || existsSync(path.join(publicDir, "contact", "index.html")),
-    `no built site in ${publicDir}: run \`helpsite build\` first or set HELPSITE_PUBLIC`);
+    `no built site in ${publicDir}`);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

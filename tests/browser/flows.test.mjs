@@ -1,8 +1,6 @@
 // Troubleshooting flows in headless Chromium: walk a flow to a solution and back, reload and
 // history keep the step, staff links open a given step, and with JavaScript off every step is
-// on the page and linked. See flows-harness.mjs for the environment variables.
-//
-//   helpsite build && npm ci --prefix tests/browser && node --test tests/browser/
+// on the page and linked. See flows-harness.mjs for how to run them.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { start, context, pagesMatching, screenshot, PHONE, DESKTOP } from "./flows-harness.mjs";
