@@ -205,6 +205,8 @@ describe("mailto and copy", () => {
       const page = await composer(c, `?page=${flows[0]}&flow=start`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+      const width = await page.locator("#composer").evaluate((e) => e.getBoundingClientRect().width);
+      assert.ok(width >= Math.min(viewport.width - 64, 600), `the form uses the page's width (${width}px)`);
       assert.ok((await page.locator("#c-docs > li").count()) >= 1, "the page the customer came from is listed");
       assert.ok((await page.locator("#c-flows > li").count()) >= 1, "the flow path from the link is listed");
       await page.fill("#c-subject", "URGENT");
