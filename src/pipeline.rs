@@ -1,7 +1,8 @@
 //! `helpsite build` and `check` as a chain of stages, each a function from one value to the next:
 //!
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
-//! 2. check links: every internal link, anchor, alias and nav entry;
+//! 2. check links: every internal link, anchor, alias and nav entry; then every troubleshooting
+//!    flow's graph and `page:` answers ([`crate::flows::build::check`]);
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
 //! 4. render + stage: every page and extra file, each put into the staging folder as soon as
 //!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
@@ -74,6 +75,9 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
     report
         .diagnostics
         .extend(timings.time("check links", || crate::links::check(&site)));
+    report
+        .diagnostics
+        .extend(timings.time("check flows", || crate::flows::build::check(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
             let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;

@@ -35,6 +35,8 @@ pub struct Page {
     /// The section this page is in (for an `_index.md`: the section it heads).
     pub section: usize,
     pub body: Rendered,
+    /// The troubleshooting flow rendered for the template, when `meta.flow` is set.
+    pub flow: Option<crate::flows::build::Built>,
 }
 
 impl Page {
@@ -230,6 +232,15 @@ pub fn parse_page(
         base_path,
         faq: meta.kind == Kind::Faq,
     });
+    let mut body = body;
+    let mut errors = errors;
+    let flow = meta.flow.as_ref().map(|f| {
+        let loaded =
+            crate::flows::build::build(f, split.yaml, split.yaml_line, source, &file, base_path);
+        body.links.extend(loaded.links);
+        errors.extend(loaded.errors);
+        loaded.built
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -243,6 +254,7 @@ pub fn parse_page(
         is_index,
         section: 0,
         body,
+        flow,
     }))
 }
 

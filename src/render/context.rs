@@ -59,6 +59,10 @@ pub struct PageCtx<'a> {
     json_ld: Option<Value>,
     prev: Option<Crumb<'a>>,
     next: Option<Crumb<'a>>,
+    /// The troubleshooting flow (`partials/flow.html`), when the page has one.
+    flow: Option<&'a crate::flows::render::FlowView>,
+    /// The request composer with this page prefilled (the "Still stuck?" block).
+    contact_url: String,
 }
 
 #[derive(Serialize)]
@@ -202,6 +206,8 @@ pub fn page<'a>(site: &'a Site, i: usize, json_ld: Option<String>) -> PageCtx<'a
             .and_then(|k| k.checked_sub(1))
             .and_then(|k| crumb(siblings.get(k))),
         next: pos.and_then(|k| crumb(siblings.get(k + 1))),
+        flow: p.flow.as_ref().map(|f| &f.view),
+        contact_url: crate::flows::render::contact_url(site.config.base_path(), &p.url, &[]),
     }
 }
 

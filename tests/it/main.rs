@@ -7,6 +7,7 @@ mod cli;
 mod content;
 mod driver;
 mod errors;
+mod flows;
 mod markdown;
 mod output;
 mod render;
