@@ -41,9 +41,12 @@ fn run(root: PathBuf) -> helpsite::pipeline::BuildReport {
 }
 
 fn page(report: &helpsite::pipeline::BuildReport, path: &str) -> String {
+    let site = report.site.as_ref().expect("the site loaded");
+    let renderer = helpsite::render::Renderer::new(site, false).expect("the theme loads");
+    let (output, diagnostics) = renderer.render_all(site);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
     String::from_utf8(
-        report
-            .output
+        output
             .get(path)
             .unwrap_or_else(|| panic!("no `{path}` in the output"))
             .to_vec(),
