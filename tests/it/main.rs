@@ -2,6 +2,7 @@
 //! site from `tests/fixtures/` into a temporary folder with [`driver::SiteTest`], runs the real
 //! `helpsite` binary on it, and checks files, HTML fragments (insta snapshots) and stderr.
 
+mod browser;
 mod bundled;
 mod cli;
 mod content;
