@@ -2,4 +2,5 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod ledger;
 pub mod yaml;
