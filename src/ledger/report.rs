@@ -99,8 +99,16 @@ pub struct PageReport {
 pub struct WeeklyLinks {
     pub url: String,
     pub title: String,
-    /// (Monday of the week, replies linking the page that week), oldest first.
-    pub weeks: Vec<(String, u64)>,
+    /// Every week of the period, oldest first.
+    pub weeks: Vec<WeekCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekCount {
+    /// Monday of the week, `YYYY-MM-DD`.
+    pub week: String,
+    /// Replies that linked the page that week.
+    pub links: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -310,7 +318,10 @@ fn weekly_series(
             let mut w = first;
             while w <= last {
                 let n = counts.and_then(|c| c.get(&w)).map_or(0, |s| s.len() as u64);
-                weeks.push((w.format("%Y-%m-%d").to_string(), n));
+                weeks.push(WeekCount {
+                    week: w.format("%Y-%m-%d").to_string(),
+                    links: n,
+                });
                 w += Duration::weeks(1);
             }
             WeeklyLinks {

@@ -112,10 +112,10 @@ fn flagged(h: &mut String, pages: &[PageReport]) {
 
 fn weekly_chart(h: &mut String, s: &WeeklyLinks) {
     let (w, ht, pad) = (320.0_f64, 110.0_f64, 18.0_f64);
-    let max = s.weeks.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let max = s.weeks.iter().map(|w| w.links).max().unwrap_or(0).max(1);
     let n = s.weeks.len().max(1) as f64;
     let slot = (w - pad) / n;
-    let total: u64 = s.weeks.iter().map(|(_, n)| n).sum();
+    let total: u64 = s.weeks.iter().map(|w| w.links).sum();
     let label = format!(
         "{}: {total} reply links over {} weeks, at most {max} in a week",
         s.title,
@@ -127,7 +127,8 @@ fn weekly_chart(h: &mut String, s: &WeeklyLinks) {
         esc(&label),
         esc(&label)
     );
-    for (i, (week, count)) in s.weeks.iter().enumerate() {
+    for (i, wc) in s.weeks.iter().enumerate() {
+        let (week, count) = (&wc.week, &wc.links);
         let bh = (*count as f64 / max as f64) * (ht - 2.0 * pad);
         let x = pad + i as f64 * slot;
         let y = ht - pad - bh;
@@ -148,9 +149,9 @@ fn weekly_chart(h: &mut String, s: &WeeklyLinks) {
             h,
             "<text x=\"{pad}\" y=\"{}\">{}</text><text x=\"{w}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             ht - 4.0,
-            esc(&first.0),
+            esc(&first.week),
             ht - 4.0,
-            esc(&last.0)
+            esc(&last.week)
         );
     }
     let _ = write!(
