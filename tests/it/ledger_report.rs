@@ -133,3 +133,12 @@ fn table_and_html() {
         assert!(!html.contains(banned), "report HTML contains `{banned}`");
     }
 }
+
+#[test]
+fn link_counts_for_ranking() {
+    let t = filled();
+    let counts = report::link_counts(&t.ledger, &manifest()).unwrap();
+    assert_eq!(counts.get("/connect/senders/"), Some(&7));
+    assert_eq!(counts.get("/faq/"), Some(&2));
+    assert_eq!(counts.get("/getting-help/"), None);
+}
