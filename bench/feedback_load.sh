@@ -35,7 +35,8 @@ for _ in $(seq 100); do
 done
 
 # Each connection waits CONNECTIONS/RATE s between requests, so together they offer ~RATE/s
-# (a little less: response time adds to each gap).
+# (less in practice: response time and timer slack add to each gap; the achieved rate is
+# printed, raise RATE to reach a given one).
 DELAY_MS=$(( CONNECTIONS * 1000 / RATE ))
 OUT=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/bench/feedback_load.lua" \
   "http://127.0.0.1:$PORT" -- "$DELAY_MS")
@@ -55,6 +56,10 @@ echo "other status:       $other_status"
 echo "socket errors:      $socket_errors"
 echo "latency p50 / p99:  ${p50_ms} ms / ${p99_ms} ms"
 echo "rows in ledger:     $ROWS"
-echo "lost rows:          $(( created - ROWS ))"
+# wrk stops with up to one request per connection in flight: the server may still store those
+# rows although wrk never counts their 201. Lost means a 201 without a row.
+LOST=$(( created > ROWS ? created - ROWS : 0 ))
+echo "lost rows:          $LOST"
+echo "rows beyond 201s:   $(( ROWS > created ? ROWS - created : 0 )) (requests in flight when wrk stopped; at most $CONNECTIONS)"
 tail -n 1 "$SITE/server.log"
-[ "$ROWS" -eq "$created" ] && [ "$other_status" -eq 0 ] && [ "$socket_errors" -eq 0 ]
+[ "$LOST" -eq 0 ] && [ $(( ROWS - created )) -le "$CONNECTIONS" ] && [ "$other_status" -eq 0 ] && [ "$socket_errors" -eq 0 ]
