@@ -101,9 +101,12 @@ impl Config {
 
     fn normalize(&mut self, rel: &Path) -> Result<(), Diagnostic> {
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return Err(Diagnostic::error(format!("`base_url` must be an absolute http(s) URL, got `{}`", self.base_url))
-                .at(rel)
-                .hint("for example `base_url: https://support.example.com/`"));
+            return Err(Diagnostic::error(format!(
+                "`base_url` must be an absolute http(s) URL, got `{}`",
+                self.base_url
+            ))
+            .at(rel)
+            .hint("for example `base_url: https://support.example.com/`"));
         }
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
@@ -128,7 +131,12 @@ impl Config {
     }
 
     pub fn ledger_path(&self, root: &Path) -> PathBuf {
-        root.join(self.feedback.ledger.clone().unwrap_or_else(|| PathBuf::from(".helpsite/ledger.sqlite")))
+        root.join(
+            self.feedback
+                .ledger
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".helpsite/ledger.sqlite")),
+        )
     }
 }
 

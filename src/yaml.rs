@@ -13,7 +13,11 @@ use crate::diagnostics::{Diagnostic, closest};
 
 /// Parses `text` as YAML into `T`. `first_line` is the 1-based file line of the text's first
 /// line, so reported lines match the file.
-pub fn parse<T: DeserializeOwned>(text: &str, path: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| to_diagnostic(&err, path, first_line))
 }
 
@@ -52,7 +56,11 @@ fn unknown_field_hint(message: &str) -> Option<String> {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None if !expected.is_empty() => Some(format!(
             "known keys are {}",
-            expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         None => None,
     }

@@ -290,17 +290,33 @@ pub fn build(
 
 /// Replies that linked each current page, all time (aliases followed): the input for the
 /// search ranking's reply-link boost (issue 3/5).
-pub fn link_counts(ledger: &Ledger, manifest: &Manifest) -> Result<HashMap<String, u64>, Diagnostic> {
-    let read_err = |e: rusqlite::Error| Diagnostic::error("cannot read the ledger").at(ledger.path()).cause(e.to_string());
-    let mut stmt = ledger.conn().prepare("SELECT page, message_key FROM links").map_err(read_err)?;
+pub fn link_counts(
+    ledger: &Ledger,
+    manifest: &Manifest,
+) -> Result<HashMap<String, u64>, Diagnostic> {
+    let read_err = |e: rusqlite::Error| {
+        Diagnostic::error("cannot read the ledger")
+            .at(ledger.path())
+            .cause(e.to_string())
+    };
+    let mut stmt = ledger
+        .conn()
+        .prepare("SELECT page, message_key FROM links")
+        .map_err(read_err)?;
     let mut per_page: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut rows = stmt.query([]).map_err(read_err)?;
     while let Some(r) = rows.next().map_err(read_err)? {
         let page: String = r.get(0).map_err(read_err)?;
         let page = manifest.current_url(&page).map_or(page, str::to_string);
-        per_page.entry(page).or_default().insert(r.get(1).map_err(read_err)?);
+        per_page
+            .entry(page)
+            .or_default()
+            .insert(r.get(1).map_err(read_err)?);
     }
-    Ok(per_page.into_iter().map(|(p, m)| (p, m.len() as u64)).collect())
+    Ok(per_page
+        .into_iter()
+        .map(|(p, m)| (p, m.len() as u64))
+        .collect())
 }
 
 /// Replies per week for the most linked pages, every week of the period present (zeros too)
