@@ -1,6 +1,6 @@
 //! The SQLite file: opening it, migrating its schema, and every write.
 //!
-//! The schema version lives in `PRAGMA user_version`; [`MIGRATIONS`] are applied in order, each
+//! The schema version lives in `PRAGMA user_version`; `MIGRATIONS` are applied in order, each
 //! in its own transaction, so a ledger from any older helpsite opens in a newer one. The file is
 //! in WAL mode so the report and the feedback service can read while an ingest writes, and every
 //! ingest is one `BEGIN IMMEDIATE` transaction: a killed ingest leaves the ledger as it was, and
