@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new page with correct front matter
     New(NewArgs),
+    /// Reply-link ledger and reader feedback: ingest mail and logs, report, serve the endpoint
+    Feedback(helpsite::ledger::FeedbackArgs),
 }
 
 /// Where the site is.

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
+        Command::Feedback(args) => Ok(feedback(args)),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -41,6 +42,16 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
+    let mut diags = helpsite::ledger::command::run(&args);
+    diags.sort();
+    if print_diagnostics(&diags) {
+        Outcome::SiteErrors
+    } else {
+        Outcome::Ok
     }
 }
 
