@@ -45,6 +45,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// The ledger's guard: every URL ever sent to a customer must still lead to a page or alias.
+/// Without a ledger there is nothing to guard, and none is created.
+fn sent_links_guard(site: &helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
+    use helpsite::ledger::{Ledger, Resolution, check_sent_links};
+    use helpsite::links::{Resolution as Found, resolve_url};
+    let path = site.config.ledger_path(&site.root);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let ledger = match Ledger::open(&path) {
+        Ok(ledger) => ledger,
+        Err(d) => return vec![d],
+    };
+    let resolve = |url: &str, anchor: Option<&str>| {
+        let full = match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.to_string(),
+        };
+        match resolve_url(site, &full) {
+            Found::Page(_) => Resolution::Page,
+            Found::Alias(_) => Resolution::Alias,
+            Found::MissingAnchor { .. } => Resolution::MissingAnchor,
+            Found::NotFound => Resolution::Missing,
+        }
+    };
+    match check_sent_links(&ledger, resolve) {
+        Ok(found) => found.into_iter().collect(),
+        Err(d) => vec![d],
+    }
+}
+
 fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
     let mut diags = helpsite::ledger::command::run(&args);
     diags.sort();
@@ -66,7 +97,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
             base_url: args.base_url,
         },
     };
-    let report = pipeline::build(&options)
+    let report = pipeline::build_guarded(&options, &sent_links_guard)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     if args.verbose {
         print_timings(&report);
@@ -102,7 +133,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
             base_url: None,
         },
     };
-    let report = pipeline::build(&options)?;
+    let report = pipeline::build_guarded(&options, &sent_links_guard)?;
     if args.review {
         let mut stdout = std::io::stdout().lock();
         for page in report

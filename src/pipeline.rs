@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, WriteStats};
 use crate::render::Renderer;
 use crate::site::{LoadOptions, Site};
@@ -64,6 +64,15 @@ impl BuildReport {
 /// Runs the stages. `Err` only for a failure to write the output (the site itself may be fine);
 /// problems in the site are in the report's diagnostics, and then nothing is written.
 pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
+    build_guarded(options, &|_| Vec::new())
+}
+
+/// [`build`] with one more check run beside the link check, before anything is written. The
+/// CLI passes the ledger's sent-links guard here, so this module never learns about SQLite.
+pub fn build_guarded(
+    options: &BuildOptions,
+    guard: &dyn Fn(&Site) -> Vec<Diagnostic>,
+) -> std::io::Result<BuildReport> {
     let mut report = BuildReport::default();
     let mut timings = Timings::default();
     let (site, found) = timings.time("load", || Site::load(&options.root, options.load.clone()));
@@ -78,6 +87,9 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
     report
         .diagnostics
         .extend(timings.time("check flows", || crate::flows::build::check(&site)));
+    report
+        .diagnostics
+        .extend(timings.time("check sent links", || guard(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
             let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;

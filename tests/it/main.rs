@@ -21,3 +21,4 @@ mod ledger_transfer;
 mod markdown;
 mod output;
 mod render;
+mod sent_links;
