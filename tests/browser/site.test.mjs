@@ -317,7 +317,7 @@ describe("heading anchors", () => {
       await page.locator(".status-toast").filter({ hasText: "copied" }).waitFor({ timeout: 3000 });
       const clip = await page.evaluate(() => navigator.clipboard.readText());
       assert.equal(clip, canonical.split("#")[0] + href);
-      assert.equal(await page.locator('[role="status"]').count(), 1, "one live region");
+      assert.equal(await page.locator('.status-toast[role="status"]').count(), 1, "copying reuses one live region");
       assert.equal(await anchor.getAttribute("data-copied"), "Copied", "visible Copied mark");
       await page.screenshot({ path: path.join(shotsDir, "guide-anchor-copied.png") });
       assert.deepEqual(offHost, []);
