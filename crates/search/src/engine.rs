@@ -11,11 +11,11 @@ use std::sync::Arc;
 
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
+use crate::SearchError;
 use crate::analyzer::{self, Analyzers};
 use crate::directory::{BlockCache, ByteSource, FetchStats, PackDirectory};
 use crate::manifest::Manifest;
 use crate::schema::Fields;
-use crate::{Query, Results, SearchError};
 
 /// An opened search index.
 pub struct Engine {
@@ -98,15 +98,6 @@ impl Engine {
         })
     }
 
-    /// Answers `query`; never fails and never panics on any input.
-    pub fn search(&self, query: &Query) -> Results {
-        Results {
-            query: query.text.clone(),
-            total: 0,
-            pages: Vec::new(),
-        }
-    }
-
     /// Bytes fetched from the pack since opening (beyond the hot file); zero for in-RAM indexes.
     pub fn fetch_stats(&self) -> FetchStats {
         self.cache.as_ref().map(|c| c.stats()).unwrap_or_default()
@@ -115,10 +106,6 @@ impl Engine {
     /// Number of section documents.
     pub fn num_docs(&self) -> u64 {
         self.searcher.num_docs()
-    }
-
-    pub(crate) fn cache(&self) -> Option<&Arc<BlockCache>> {
-        self.cache.as_ref()
     }
 }
 
@@ -148,7 +135,9 @@ fn warm(searcher: &Searcher, f: &Fields) -> Result<(), SearchError> {
         for field in [f.title, f.trail, f.body, f.tags] {
             segment.get_fieldnorms_reader(field)?;
         }
-        segment.fast_fields().u64("page")?;
+        segment
+            .fast_fields()
+            .u64(searcher.schema().get_field_name(f.page))?;
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ pub enum SearchError {
 }
 
 impl SearchError {
+    #[cfg(any(feature = "write", not(target_arch = "wasm32")))]
     pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
         SearchError::Io {
             context: context.into(),

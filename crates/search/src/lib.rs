@@ -9,13 +9,18 @@
 mod analyzer;
 #[cfg(feature = "write")]
 mod build;
+mod collect;
 mod directory;
 mod doc;
 mod engine;
 mod error;
 pub mod manifest;
+mod plan;
+mod query;
 mod results;
 mod schema;
+mod search;
+mod snippet;
 
 #[cfg(feature = "write")]
 pub use build::{BuiltIndex, IndexStats, build_index};
@@ -25,3 +30,6 @@ pub use engine::Engine;
 pub use error::SearchError;
 pub use results::{PageHit, Query, Results, SubHit};
 pub use schema::EXCERPT_CHARS;
+
+#[cfg(all(test, feature = "write"))]
+mod tests;

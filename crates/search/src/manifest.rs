@@ -23,6 +23,7 @@ pub const FORMAT: u32 = 1;
 pub const MANIFEST_NAME: &str = "manifest.json";
 
 /// Block size of the pack: the unit of range reads and of the hot set.
+#[cfg(feature = "write")]
 pub(crate) const BLOCK_SIZE: u64 = 16 * 1024;
 
 /// `search/manifest.json`.

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What the user asked for.
+/// What the user asked for. Missing JSON fields take their defaults (limit 10, no filters).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Query {
     /// The text as typed; parsed by this crate (no tantivy query syntax reaches tantivy).
     pub text: String,
@@ -23,6 +24,15 @@ impl Query {
     pub fn new(text: impl Into<String>) -> Self {
         Query {
             text: text.into(),
+            ..Query::default()
+        }
+    }
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            text: String::new(),
             limit: 10,
             section: None,
             kind: None,

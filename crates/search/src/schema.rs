@@ -11,11 +11,7 @@
 //! - stored: `title` and `trail` (also indexed), `url`, `anchor` and `excerpt` (the body trimmed
 //!   to [`EXCERPT_CHARS`]) for result display and snippets.
 
-use tantivy::schema::{
-    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-};
-
-use crate::analyzer::{STEMMED, WORDS};
+use tantivy::schema::{Field, Schema};
 
 /// Characters of a section's body kept for snippets; matches beyond are ranked but not shown.
 pub const EXCERPT_CHARS: usize = 1200;
@@ -36,44 +32,6 @@ pub(crate) struct Fields {
     pub(crate) excerpt: Field,
 }
 
-fn ranked(stored: bool) -> TextOptions {
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(STEMMED)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let options = TextOptions::default().set_indexing_options(indexing);
-    if stored {
-        options.set_stored()
-    } else {
-        options
-    }
-}
-
-fn vocabulary() -> TextOptions {
-    // No fieldnorms: nothing scores on this field.
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(WORDS)
-        .set_index_option(IndexRecordOption::Basic)
-        .set_fieldnorms(false);
-    TextOptions::default().set_indexing_options(indexing)
-}
-
-/// Builds the schema.
-pub(crate) fn schema() -> Schema {
-    let mut b = Schema::builder();
-    b.add_text_field("title", ranked(true));
-    b.add_text_field("trail", ranked(true));
-    b.add_text_field("body", ranked(false));
-    b.add_text_field("tags", ranked(false));
-    b.add_text_field("words", vocabulary());
-    b.add_text_field("kind", STRING | STORED);
-    b.add_text_field("section", STRING | STORED);
-    b.add_u64_field("page", FAST);
-    b.add_text_field("url", STORED);
-    b.add_text_field("anchor", STORED);
-    b.add_text_field("excerpt", STORED);
-    b.build()
-}
-
 impl Fields {
     /// Looks the fields up in `schema`; fails on an index written by another schema.
     pub(crate) fn of(schema: &Schema) -> tantivy::Result<Fields> {
@@ -91,5 +49,56 @@ impl Fields {
             anchor: f("anchor")?,
             excerpt: f("excerpt")?,
         })
+    }
+}
+
+#[cfg(feature = "write")]
+pub(crate) use define::schema;
+
+/// Field definitions, needed only where indexes are written.
+#[cfg(feature = "write")]
+mod define {
+    use tantivy::schema::{
+        FAST, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    };
+
+    use crate::analyzer::{STEMMED, WORDS};
+
+    fn ranked(stored: bool) -> TextOptions {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(STEMMED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    }
+
+    fn vocabulary() -> TextOptions {
+        // No fieldnorms: nothing scores on this field.
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false);
+        TextOptions::default().set_indexing_options(indexing)
+    }
+
+    /// Builds the schema.
+    pub(crate) fn schema() -> Schema {
+        let mut b = Schema::builder();
+        b.add_text_field("title", ranked(true));
+        b.add_text_field("trail", ranked(true));
+        b.add_text_field("body", ranked(false));
+        b.add_text_field("tags", ranked(false));
+        b.add_text_field("words", vocabulary());
+        b.add_text_field("kind", STRING | STORED);
+        b.add_text_field("section", STRING | STORED);
+        b.add_u64_field("page", FAST);
+        b.add_text_field("url", STORED);
+        b.add_text_field("anchor", STORED);
+        b.add_text_field("excerpt", STORED);
+        b.build()
     }
 }
