@@ -1,0 +1,166 @@
+//! Every error case of issue 2, with the exact message a writer sees (stderr snapshots).
+
+use crate::driver::SiteTest;
+
+/// Runs `check` after `edit` and returns stderr; the status must be 1.
+fn check_fails(edit: impl FnOnce(&SiteTest)) -> String {
+    let site = SiteTest::fixture("basic");
+    edit(&site);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "check did not fail:\n{}", run.stderr);
+    run.stderr
+}
+
+#[test]
+fn bad_yaml_names_its_line() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/bad.md",
+            "---\ntitle: Bad\ntags: [one, two\nweight: 3\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn unknown_key_with_hint() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/typo.md",
+            "---\ntitle: Typo\nweigth: 3\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn unknown_kind_with_hint() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/kind.md",
+            "---\ntitle: Kind\nkind: fqa\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn missing_title() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/untitled.md",
+            "---\ndescription: no title\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn missing_front_matter() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write("content/connect/bare.md", "# Just Markdown\n");
+    }));
+}
+
+#[test]
+fn broken_link() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write("content/connect/links.md", "---\ntitle: Links\n---\n\nFirst line.\n\nSee [x](sender.md) and [y](../nowhere/x.md).\n");
+    }));
+}
+
+#[test]
+fn broken_anchor() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write("content/connect/anchors.md", "---\ntitle: Anchors\n---\n\n[a](senders.md#verify-the-sender)\n\n[b](#nope)\n\n## Here\n");
+    }));
+}
+
+#[test]
+fn link_to_a_draft() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/to-draft.md",
+            "---\ntitle: To draft\n---\n\n[draft](draft.md)\n",
+        );
+    }));
+}
+
+#[test]
+fn broken_image() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/img.md",
+            "---\ntitle: Img\n---\n\n![gone](gone.png)\n",
+        );
+    }));
+}
+
+#[test]
+fn duplicate_heading_ids() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/dupes.md",
+            "---\ntitle: Dupes\n---\n\n## One {#same}\n\ntext\n\n## Two {#same}\n",
+        );
+    }));
+}
+
+#[test]
+fn alias_collides_with_a_page_or_another_alias() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/alias.md",
+            "---\ntitle: Alias\naliases:\n  - /faq/\n  - /old-faq/\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn template_error_names_template_file_and_line() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "templates/404.html",
+            "<html>\n<body>\n{{ site.title | nosuchfilter }}\n</body>\n",
+        );
+    }));
+}
+
+#[test]
+fn template_render_error_names_template_file_and_line() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write("templates/404.html", "<html>\n\n{{ site.title + 1 }}\n");
+    }));
+}
+
+#[test]
+fn site_yaml_unknown_key_and_nav_link() {
+    let stderr = check_fails(|s| {
+        let text = std::fs::read_to_string(s.root.join("site.yaml")).unwrap();
+        s.write(
+            "site.yaml",
+            &text.replace("support_email:", "suport_email: x\nsupport_email:"),
+        );
+    });
+    insta::assert_snapshot!("site_yaml_unknown_key", stderr);
+    insta::assert_snapshot!(
+        "nav_link",
+        check_fails(|s| {
+            let text = std::fs::read_to_string(s.root.join("site.yaml")).unwrap();
+            s.write("site.yaml", &text.replace("link: faq.md", "link: faqs.md"));
+        })
+    );
+}
+
+#[test]
+fn all_errors_of_a_build_are_reported_together() {
+    let site = SiteTest::fixture("basic");
+    site.write("content/a.md", "---\ntitle: A\nweigth: 1\n---\n")
+        .write(
+            "content/b.md",
+            "---\ntitle: B\n---\n[x](nope.md)\n\n## X {#x}\n\n## Y {#x}\n",
+        )
+        .write(
+            "content/c.md",
+            "---\ntitle: C\naliases: [/faq/]\n---\n[y](faq.md#nope)\n",
+        );
+    let run = site.build_fails();
+    insta::assert_snapshot!(run.stderr);
+    assert!(!site.output_exists("index.html"), "nothing is written");
+}
