@@ -4,9 +4,11 @@
 //! 2. check links: every internal link, anchor, alias and nav entry;
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
 //! 4. render: every page and extra file into memory ([`Renderer::render_all`]);
-//! 5. write: staged and swapped in atomically ([`output::write`]), only when 1–4 found no error.
+//! 5. search index: page sections into the tantivy index under `search/`
+//!    ([`search_index::add`]), when `search.enabled` and 1–4 found no error;
+//! 6. write: staged and swapped in atomically ([`output::write`]), only when 1–5 found no error.
 //!
-//! Each stage is timed for `--verbose`. I/O happens only in stages 1 and 5.
+//! Each stage is timed for `--verbose`. I/O happens only in stages 1 and 6.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::output::{self, Output, WriteStats};
 use crate::render::Renderer;
+use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
 #[derive(Debug, Clone)]
@@ -50,6 +53,8 @@ pub struct BuildReport {
     pub output: Output,
     /// `Some` when the output was written.
     pub written: Option<WriteStats>,
+    /// `Some` when the search index was built.
+    pub search: Option<search_index::Summary>,
 }
 
 impl BuildReport {
@@ -79,6 +84,14 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
             report.output = output;
         }
         Err(errors) => report.diagnostics.extend(errors),
+    }
+    if site.config.search.enabled && !report.diagnostics.has_errors() {
+        match timings.time("search index", || {
+            search_index::add(&site, &mut report.output)
+        }) {
+            Ok(summary) => report.search = Some(summary),
+            Err(d) => report.diagnostics.push(d),
+        }
     }
     report.diagnostics.sort();
     if let Some(out) = options

@@ -10,3 +10,4 @@ mod errors;
 mod markdown;
 mod output;
 mod render;
+mod search;
