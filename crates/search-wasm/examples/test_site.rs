@@ -30,7 +30,8 @@ const BASE: &str = r#"<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{{ csp }}">
 <title>{% block title %}{{ site.title }}{% endblock title %}</title>
-<link rel="stylesheet" href="/test-site.css">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{{ css_url }}">
 </head>
 <body class="{% block body_class %}{% endblock body_class %}">
 <header class="site-header"><a class="site-title" href="/">{{ site.title }}</a>
@@ -125,6 +126,7 @@ fn main() {
     tera.autoescape_on(vec![".html"]);
     let mut ctx = tera::Context::new();
     ctx.insert("csp", CSP);
+    ctx.insert("css_url", "/test-site.css");
     ctx.insert(
         "site",
         &serde_json::json!({
@@ -154,7 +156,15 @@ fn main() {
         );
     }
     home += "</ul>";
+    // The home page links the search assets relatively, so it also loads them when opened from
+    // disk (file://), where root-relative URLs point at the file system's root.
+    let relative: HashMap<_, _> = assets
+        .iter()
+        .map(|(k, v)| (k.clone(), v.trim_start_matches('/').to_string()))
+        .collect();
     let mut c = ctx.clone();
+    c.insert("assets", &relative);
+    c.insert("css_url", "test-site.css");
     c.insert(
         "page",
         &serde_json::json!({"title": "Home", "content": home, "url": "/"}),
@@ -164,6 +174,7 @@ fn main() {
         "/",
         &tera.render("page.html", &c).expect("render home"),
     );
+    let mut c = ctx.clone();
     c.insert("page", &serde_json::json!({"title": "Contact support", "content": "<p>Contact form.</p>", "url": "/contact/"}));
     write_page(
         out,

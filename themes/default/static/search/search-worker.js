@@ -52,9 +52,9 @@ async function init({ glue, wasm, index }) {
       return [manifest, await fetchBytes(new URL(hot, indexBase))];
     });
     importScripts(glue);
-    await self.wasm_bindgen({ module_or_path: wasm });
+    await wasm_bindgen({ module_or_path: wasm });
     const [manifest, hot] = await files;
-    engine = self.wasm_bindgen.Searcher.open(manifest, hot, indexBase.href);
+    engine = wasm_bindgen.Searcher.open(manifest, hot, indexBase.href);
     self.postMessage({ type: 'ready', ms: performance.now() - started, stats: JSON.parse(engine.stats()) });
   } catch (err) {
     self.postMessage({ type: 'error', message: String((err && err.message) || err) });
