@@ -22,9 +22,11 @@ pub const FORMAT: u32 = 1;
 /// The name of the manifest under `search/`.
 pub const MANIFEST_NAME: &str = "manifest.json";
 
-/// Block size of the pack: the unit of range reads and of the hot set.
+/// Block size of the pack: the unit of range reads and of the hot set. Small, because a first
+/// query touches a dozen scattered places (postings, doc store blocks of 4 KiB) and each read is
+/// rounded up to whole blocks; adjacent blocks are still fetched in one read.
 #[cfg(feature = "write")]
-pub(crate) const BLOCK_SIZE: u64 = 16 * 1024;
+pub(crate) const BLOCK_SIZE: u64 = 4 * 1024;
 
 /// `search/manifest.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
