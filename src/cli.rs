@@ -29,6 +29,8 @@ pub enum Command {
     New(NewArgs),
     /// Reply-link ledger and reader feedback: ingest mail and logs, report, serve the endpoint
     Feedback(helpsite::ledger::FeedbackArgs),
+    /// Search the site as readers do, printing links ready to paste into a reply
+    Search(SearchArgs),
 }
 
 /// Where the site is.
@@ -80,6 +82,27 @@ pub struct NewArgs {
     pub title: String,
     #[arg(long, value_enum, default_value_t = KindArg::Guide)]
     pub kind: KindArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// What to look for (several words are one query)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Most pages to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print the results as JSON (the shape the browser and the preview server use)
+    #[arg(long)]
+    pub json: bool,
+    /// Only pages in this top-level section (`connect`, `faq`, …)
+    #[arg(long, value_name = "S")]
+    pub section: Option<String>,
+    /// Only pages of this kind
+    #[arg(long, value_enum, value_name = "K")]
+    pub kind: Option<KindArg>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs, SearchArgs};
 use helpsite::diagnostics::Diagnostics;
 use helpsite::pipeline::{self, BuildOptions, BuildReport};
 use helpsite::site::LoadOptions;
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
         Command::Feedback(args) => Ok(feedback(args)),
+        Command::Search(args) => search(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -188,4 +189,82 @@ fn print_timings(report: &BuildReport) {
     for (stage, took) in &report.timings.0 {
         eprintln!("  {stage:<12} {:>8.1} ms", took.as_secs_f64() * 1000.0);
     }
+    if let Some(search) = &report.search {
+        let s = &search.stats;
+        let kib = |b: u64| b as f64 / 1024.0;
+        eprintln!(
+            "  search index: {} sections of {} pages in {:.1} ms; pack {:.1} KiB, hot {:.1} KiB, manifest {:.1} KiB",
+            s.docs,
+            s.pages,
+            search.took.as_secs_f64() * 1000.0,
+            kib(s.pack_bytes),
+            kib(s.hot_bytes),
+            kib(s.manifest_bytes)
+        );
+    }
+}
+
+/// `helpsite search`: loads the site, indexes it in memory with the same engine the browser
+/// uses, and prints the results with absolute URLs.
+fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
+    let load = LoadOptions {
+        drafts: false,
+        base_url: None,
+    };
+    let (site, diagnostics) = helpsite::site::Site::load(&args.site.root, load);
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        print_diagnostics(&diagnostics);
+        eprintln!("error: the site has {} error(s)", diagnostics.error_count());
+        return Ok(Outcome::SiteErrors);
+    };
+    let docs = helpsite::search_index::documents(&site);
+    let engine = helpsite_search::build_index(&docs)
+        .and_then(|built| built.engine())
+        .context("cannot build the search index")?;
+    let query = helpsite_search::Query {
+        text: args.query.join(" "),
+        limit: args.limit,
+        section: args.section,
+        kind: args
+            .kind
+            .map(|k| helpsite::content::Kind::from(k).as_str().to_string()),
+    };
+    let results = engine.search(&query);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &results)?;
+        writeln!(stdout)?;
+        return Ok(Outcome::Ok);
+    }
+    if results.pages.is_empty() {
+        eprintln!("no results for `{}`", query.text);
+        return Ok(Outcome::Ok);
+    }
+    for (i, page) in results.pages.iter().enumerate() {
+        writeln!(stdout, "{}. {}", i + 1, page.title)?;
+        writeln!(stdout, "   {}", site.config.permalink(&page.url))?;
+        writeln!(stdout, "   {}", plain(&page.snippet))?;
+        for sub in &page.sub {
+            writeln!(stdout, "   › {}", sub.trail.join(" › "))?;
+            writeln!(stdout, "     {}", site.config.permalink(&sub.url))?;
+        }
+    }
+    eprintln!(
+        "{} of {} matching pages",
+        results.pages.len(),
+        results.total
+    );
+    Ok(Outcome::Ok)
+}
+
+/// A snippet's HTML as terminal text: marks dropped, entities decoded.
+fn plain(snippet: &str) -> String {
+    snippet
+        .replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

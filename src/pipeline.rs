@@ -6,7 +6,9 @@
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
 //! 4. render + stage: every page and extra file, each put into the staging folder as soon as
 //!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
-//! 5. swap: the staged folder replaces the output, only when 1–4 found no error.
+//! 5. search index: page sections into the tantivy index under `search/`
+//!    ([`search_index::files`]), staged too, when `search.enabled` and 1–4 found no error;
+//! 6. swap: the staged folder replaces the output, only when 1–5 found no error.
 //!
 //! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
 
@@ -16,6 +18,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, WriteStats};
 use crate::render::Renderer;
+use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
 #[derive(Debug, Clone)]
@@ -53,6 +56,8 @@ pub struct BuildReport {
     pub files: usize,
     /// `Some` when the output was written.
     pub written: Option<WriteStats>,
+    /// `Some` when the search index was built.
+    pub search: Option<search_index::Summary>,
 }
 
 impl BuildReport {
@@ -103,7 +108,7 @@ pub fn build_guarded(
     Ok(report)
 }
 
-/// Stages 4 and 5. Files go to the staging folder as they are rendered, so a big site never
+/// Stages 4 to 6. Files go to the staging folder as they are rendered, so a big site never
 /// sits in memory whole; the folder is swapped in only when the whole build is clean. With
 /// errors already found, pages are still rendered, to report template errors too.
 fn render_and_write(
@@ -124,6 +129,18 @@ fn render_and_write(
     let (errors, files) = timings.time("render+stage", || renderer.render_each(site, &sink));
     report.diagnostics.extend(errors);
     report.files = files?;
+    if site.config.search.enabled && !report.diagnostics.has_errors() {
+        match timings.time("search index", || search_index::files(site)) {
+            Ok((summary, files)) => {
+                report.files += files.len();
+                report.search = Some(summary);
+                for (path, bytes) in files {
+                    sink(path, bytes)?;
+                }
+            }
+            Err(d) => report.diagnostics.push(d),
+        }
+    }
     match stager.filter(|_| !report.diagnostics.has_errors()) {
         Some(stager) => Ok(Some(timings.time("swap", || stager.finish())?)),
         None => Ok(None),

@@ -21,4 +21,5 @@ mod ledger_transfer;
 mod markdown;
 mod output;
 mod render;
+mod search;
 mod sent_links;
