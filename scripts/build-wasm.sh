@@ -9,7 +9,7 @@
 # The output is committed (a fresh clone builds without a wasm toolchain) and is deterministic:
 # paths are remapped out of the binary and the file names carry a hash of the bytes.
 # Needs: rustup target wasm32-unknown-unknown, and wasm-bindgen-cli at exactly the version of the
-# wasm-bindgen crate in Cargo.lock (`cargo install wasm-bindgen-cli --version V --locked`).
+# wasm-bindgen crate in Cargo.lock (`cargo install wasm-bindgen-cli --version V`; with `--locked` it fails today: its lock pins a webpki-roots release the registry no longer serves).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }') || true
 [[ $have == "$want" ]] || die "wasm-bindgen CLI is \`${have:-missing}\`, Cargo.lock has \`$want\`" \
-  "run \`cargo install wasm-bindgen-cli --version $want --locked\`"
+  "run \`cargo install wasm-bindgen-cli --version $want\`"
 
 # Panic locations name source files: remap the machine-specific prefixes so every checkout and
 # CI produce the same bytes.

@@ -145,7 +145,9 @@
           hit.kind && hit.kind !== 'guide' ? el('span', { class: 'hs-kind' }, hit.kind) : null),
         copyButton(hit.url, hit.title));
       const item = el('li', { class: 'hs-hit' }, head);
-      if (hit.snippet) item.append(el('p', { class: 'hs-hit-snippet' }, snippet(hit.snippet)));
+      // The page snippet is the best section's when the lead did not match: don't show it twice.
+      const dup = hit.sub && hit.sub.length && hit.sub[0].snippet === hit.snippet;
+      if (hit.snippet && !dup) item.append(el('p', { class: 'hs-hit-snippet' }, snippet(hit.snippet)));
       if (hit.sub && hit.sub.length) {
         const subs = el('ul', { class: 'hs-subs' });
         for (const sub of hit.sub.slice(0, 3)) {
@@ -184,7 +186,7 @@
   }
 
   const FILE_MESSAGE = 'Search needs this site to be served over http(s). Opened from a file on disk, '
-    + 'the browser cannot load the search index: publish the site or run `helpsite serve`.';
+    + 'the browser cannot load the search index: publish the site, or preview it with helpsite serve.';
 
   function countText(results) {
     const n = results.pages.length;
