@@ -164,3 +164,45 @@ fn all_errors_of_a_build_are_reported_together() {
     insta::assert_snapshot!(run.stderr);
     assert!(!site.output_exists("index.html"), "nothing is written");
 }
+
+/// A page whose front matter fails to parse is still a page to the link check: links, nav
+/// entries and flow answers that lead to it are not reported, only its own error is.
+#[test]
+fn links_to_a_page_that_failed_to_load_are_not_errors() {
+    let stderr = check_fails(|s| {
+        s.write(
+            "content/faq.md",
+            "---\ntitle: FAQ\nweigth: 1\n---\n\n## Q\n",
+        )
+        .write(
+            "content/connect/to-faq.md",
+            "---\ntitle: To FAQ\n---\n\n[faq](../faq.md) and [q](../faq.md#q)\n",
+        );
+    });
+    assert!(!stderr.contains("no page"), "{stderr}");
+    assert!(!stderr.contains("draft"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn flow_answer_to_a_page_that_failed_to_load_is_not_an_error() {
+    let site = SiteTest::fixture("flows");
+    let text = std::fs::read_to_string(site.root.join("content/guides/senders.md")).unwrap();
+    site.write(
+        "content/guides/senders.md",
+        &text.replacen("---\n", "---\nweigth: 1\n", 1),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
+
+#[test]
+fn nav_link_to_a_draft_says_it_is_a_draft() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/faq.md",
+            "---\ntitle: FAQ\ndraft: true\n---\n\n## Q\n",
+        );
+    }));
+}
