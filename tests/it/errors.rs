@@ -206,3 +206,18 @@ fn nav_link_to_a_draft_says_it_is_a_draft() {
         );
     }));
 }
+
+/// An unknown key deep in a flow names its key path and still gets the did-you-mean hint.
+#[test]
+fn unknown_key_inside_a_flow_names_its_path_with_hint() {
+    let site = SiteTest::fixture("flows");
+    let file = "content/troubleshooting/not-sending.md";
+    let text = std::fs::read_to_string(site.root.join(file)).unwrap();
+    site.write(
+        file,
+        &text.replacen("          next: test", "          nxt: test", 1),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
