@@ -16,6 +16,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::smart::punctuate;
 use crate::markdown::{self, Rendered};
 pub use front_matter::{FrontMatter, Kind};
 
@@ -234,10 +235,14 @@ pub fn parse_page(
         ]
     })?;
     let split = front_matter::split(&text, &file).map_err(|d| vec![d])?;
-    let meta = front_matter::parse(&split, &file).map_err(|d| vec![d])?;
+    let mut meta = front_matter::parse(&split, &file).map_err(|d| vec![d])?;
     if meta.draft && !drafts {
         return Ok(None);
     }
+    // Title and description show beside the body (headings, navigation, pager, section lists,
+    // `<title>`), so they get the body's smart punctuation, here, once, for every consumer.
+    meta.title = punctuate(&meta.title).into_owned();
+    meta.description = punctuate(&meta.description).into_owned();
     let alias_lines = meta
         .aliases
         .iter()

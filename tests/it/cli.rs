@@ -22,10 +22,8 @@ fn new_writes_a_page_that_builds_and_refuses_to_overwrite() {
         ),
         "{text}"
     );
-    site.build().assert_output_contains(
-        "connect/webhooks/index.html",
-        "Webhooks: &quot;how&quot; to",
-    );
+    site.build()
+        .assert_output_contains("connect/webhooks/index.html", "Webhooks: “how” to");
     let again = site.run(&["new", "content/connect/webhooks.md", "--title", "X"]);
     assert_eq!(again.code, 1);
     insta::assert_snapshot!(again.stderr, @r"
