@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod context;
 pub mod extras;
+pub mod reserved;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -223,15 +224,15 @@ impl Renderer {
 
     fn render_extras(&self, site: &Site, output: &mut Output) -> Result<(), Diagnostic> {
         let base = site.config.base_path();
-        if self.tera.contains_template("404.html") {
+        if self.tera.contains_template(reserved::NOT_FOUND) {
             let mut ctx = self.base_context(site, "");
             ctx.insert_value("sections", self.nav.for_page(site, None, None));
             ctx.insert("breadcrumbs", &Vec::<()>::new());
             let html = self
                 .tera
-                .render("404.html", &ctx)
-                .map_err(|e| self.render_error(&e, "404.html"))?;
-            output.insert("404.html", html);
+                .render(reserved::NOT_FOUND, &ctx)
+                .map_err(|e| self.render_error(&e, reserved::NOT_FOUND))?;
+            output.insert(reserved::NOT_FOUND, html);
         }
         for (alias, &target) in &site.aliases {
             if site.page_by_url(alias).is_some() {
@@ -251,8 +252,8 @@ impl Renderer {
             };
             output.insert(url::output_path(base, alias), html);
         }
-        output.insert("sitemap.xml", extras::sitemap(site));
-        output.insert("robots.txt", extras::robots(site));
+        output.insert(reserved::SITEMAP, extras::sitemap(site));
+        output.insert(reserved::ROBOTS, extras::robots(site));
         output.insert(extras::PAGES_JSON, extras::pages_json(site));
         for (path, bytes) in &self.assets.files {
             output.insert(path.clone(), bytes.clone());

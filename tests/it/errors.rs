@@ -221,3 +221,45 @@ fn unknown_key_inside_a_flow_names_its_path_with_hint() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr);
 }
+
+/// An alias (or a page) on a path the build writes itself is an error at its line: the extras,
+/// helpsite's folders (`search/` for the search page, `_helpsite/`), published assets (hashed
+/// names included) and files copied from `content/`.
+#[test]
+fn alias_on_a_path_the_build_writes_is_an_error() {
+    let site = SiteTest::fixture("basic");
+    site.build();
+    let stylesheet = std::fs::read_dir(site.root.join("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|name| name.starts_with("style.") && name.ends_with(".css"))
+        .expect("a hashed stylesheet");
+    site.write(
+        "content/connect/reserved.md",
+        &format!(
+            "---\ntitle: Reserved\naliases:\n  - /search/\n  - /404.html\n  - /sitemap.xml\n  - /robots.txt\n  - /_helpsite/pages.json\n  - /{stylesheet}\n  - /favicon.svg\n  - /connect/shot.png\n  - /old-reserved/\n---\nBody\n"
+        ),
+    )
+    .write("content/_helpsite.md", "---\ntitle: Internal\n---\nBody\n");
+    let run = site.build_fails();
+    assert!(!run.stderr.contains("old-reserved"), "{}", run.stderr);
+    let stderr = run.stderr.replace(&stylesheet, "style.[HASH].css");
+    insta::assert_snapshot!(stderr);
+    assert!(
+        site.output_exists("connect/senders/index.html") && !site.output_exists("old-reserved"),
+        "the previous output stays"
+    );
+}
+
+/// Alias paths are placed under the base path, and so are the reserved paths.
+#[test]
+fn reserved_paths_are_under_the_base_path() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/connect/reserved.md",
+        "---\ntitle: Reserved\naliases:\n  - /search/\n  - /help/search/\n---\nBody\n",
+    );
+    let run = site.run(&["build", "--base-url", "https://example.com/help/"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
