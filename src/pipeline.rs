@@ -81,11 +81,9 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
         .extend(timings.time("check flows", || crate::flows::build::check(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
-            report
-                .diagnostics
-                .extend(timings.time("check reserved paths", || {
-                    crate::render::reserved::check(&site, &renderer)
-                }));
+            report.diagnostics.extend(timings.time("check paths", || {
+                crate::render::reserved::check(&site, &renderer)
+            }));
             let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
             report.written = written;
         }

@@ -60,13 +60,36 @@ fn usage_errors_exit_with_2() {
 fn verbose_prints_stage_timings() {
     let site = SiteTest::fixture("basic");
     let run = site.run(&["build", "--verbose"]);
-    for stage in ["load", "check links", "templates", "render+stage", "swap"] {
+    for stage in [
+        "load",
+        "check links",
+        "check flows",
+        "templates",
+        "check paths",
+        "render+stage",
+        "swap",
+    ] {
         assert!(
             run.stderr.contains(&format!("  {stage} ")),
             "{stage} in {}",
             run.stderr
         );
     }
+    // Stage names fit the column, so the figures line up.
+    let columns: Vec<usize> = run
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with(" ms"))
+        .map(|l| l.len())
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{}", run.stderr);
+    // A user reads the summary: how many files changed, not how the write was done.
+    let summary = run.stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("built ") && summary.contains(" unchanged, 0 removed)"),
+        "{summary}"
+    );
+    assert!(!summary.contains("linked"), "{summary}");
 }
 
 #[test]
@@ -79,6 +102,6 @@ fn no_site_here() {
     error: site.yaml: cannot read site config
       caused by: No such file or directory (os error 2)
       hint: run helpsite in the site's root folder or pass `--root DIR`
-    error: the site has 1 error(s)
+    error: the site has 1 error
     ");
 }
