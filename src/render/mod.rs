@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::content::{Kind, url};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, closest};
 use crate::output::Output;
 use crate::site::Site;
 use assets::Assets;
@@ -106,17 +106,21 @@ impl Renderer {
         if !self.tera.contains_template(&template) {
             let mut names: Vec<&str> = self.tera.get_template_names().collect();
             names.sort_unstable();
+            let hint = match closest(&template, &names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "known templates are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             return Err(
                 Diagnostic::error(format!("template `{template}` not found"))
                     .at(&page.file)
-                    .hint(format!(
-                        "known templates are {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                    .hint(hint),
             );
         }
         let mut ctx = self.base_context(site, &page.url);

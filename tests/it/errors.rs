@@ -263,3 +263,29 @@ fn reserved_paths_are_under_the_base_path() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     insta::assert_snapshot!(run.stderr);
 }
+
+/// A bad date says it is the date and how to write one (not only the parser's "input is out
+/// of range").
+#[test]
+fn bad_date_says_how_to_write_one() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/dated.md",
+            "---\ntitle: Dated\nupdated: 2025-13-01\n---\nBody\n",
+        )
+        .write(
+            "content/connect/dated-words.md",
+            "---\ntitle: Dated\nupdated: last week\n---\nBody\n",
+        );
+    }));
+}
+
+#[test]
+fn template_name_typo_gets_a_suggestion() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "content/connect/typo-template.md",
+            "---\ntitle: Typo\ntemplate: pag.html\n---\nBody\n",
+        );
+    }));
+}
