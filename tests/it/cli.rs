@@ -50,6 +50,14 @@ fn usage_errors_exit_with_2() {
             .code,
         2
     );
+    // A wrong flag is the command line's error, not the site's.
+    let run = site.run(&["build", "--base-url", "example.com/help"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it must be an absolute http(s) URL"),
+        "{}",
+        run.stderr
+    );
     let help = site.run(&["--help"]);
     for cmd in ["build", "check", "new"] {
         assert!(help.stdout.contains(cmd), "{}", help.stdout);
@@ -101,6 +109,20 @@ fn no_site_here() {
     insta::assert_snapshot!(run.stderr, @r"
     error: site.yaml: cannot read site config
       caused by: No such file or directory (os error 2)
+      hint: run helpsite in the site's root folder or pass `--root DIR`
+    error: the site has 1 error
+    ");
+}
+
+/// With `--root`, the message names the file it could not read, not only `site.yaml`.
+#[test]
+fn no_site_at_the_given_root() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["check", "--root", "elsewhere"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: site.yaml: cannot read site config
+      caused by: `elsewhere/site.yaml`: No such file or directory (os error 2)
       hint: run helpsite in the site's root folder or pass `--root DIR`
     error: the site has 1 error
     ");
