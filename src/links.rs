@@ -215,21 +215,26 @@ fn check_nav(site: &Site, out: &mut Vec<Diagnostic>) {
             (None, Some(LeftOut::Failed)) => None,
             (None, Some(LeftOut::Draft)) => Some((
                 format!("nav link `{}`: no page `content/{path}`", item.link),
-                "the page is a draft: publish it or build with `--drafts`",
+                "the page is a draft: publish it or build with `--drafts`".to_string(),
             )),
-            (None, None) => Some((
-                format!("nav link `{}`: no page `content/{path}`", item.link),
-                path_hint,
-            )),
-            (Some(i), _) => anchor.filter(|a| !site.pages()[i].has_anchor(a)).map(|a| {
-                (
-                    format!(
-                        "nav link `{}`: `content/{path}` has no heading `#{a}`",
-                        item.link
-                    ),
-                    path_hint,
-                )
-            }),
+            (None, None) => {
+                let known: Vec<&str> = site.pages().iter().map(|p| p.source.as_str()).collect();
+                Some((
+                    format!("nav link `{}`: no page `content/{path}`", item.link),
+                    match closest(path, &known) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => path_hint.to_string(),
+                    },
+                ))
+            }
+            (Some(i), _) => anchor
+                .and_then(|a| missing_anchor(&site.pages()[i], a))
+                .map(|problem| {
+                    (
+                        format!("nav link `{}`: {}", item.link, problem.reason),
+                        problem.hint.unwrap_or_else(|| path_hint.to_string()),
+                    )
+                }),
         };
         if let Some((message, hint)) = problem {
             let line = site

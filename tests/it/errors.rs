@@ -289,3 +289,14 @@ fn template_name_typo_gets_a_suggestion() {
         );
     }));
 }
+
+#[test]
+fn nav_link_anchor_typo_gets_a_suggestion() {
+    insta::assert_snapshot!(check_fails(|s| {
+        let text = std::fs::read_to_string(s.root.join("site.yaml")).unwrap();
+        s.write(
+            "site.yaml",
+            &text.replace("link: faq.md", "link: faq.md#can-i-get-a-refnd"),
+        );
+    }));
+}
