@@ -364,7 +364,23 @@ pub fn template_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> V
     if let (Some(source), Some(last)) = (std::error::Error::source(err), found.last_mut()) {
         *last = last.clone().cause(tidy(&source.to_string()));
     }
-    found
+    found.into_iter().map(|d| override_hint(d, files)).collect()
+}
+
+/// A theme template that extends one the site overrides (`faq.html` extends `page.html`)
+/// fails on a block the override lacks, and Tera names the theme's file, which the writer never
+/// touched: point at the site's `templates/`.
+fn override_hint(d: Diagnostic, files: &HashMap<String, PathBuf>) -> Diagnostic {
+    let in_theme = d.path.as_ref().is_some_and(|p| p.starts_with("themes"));
+    let site_templates = files.values().any(|f| f.starts_with("templates"));
+    if d.hint.is_some()
+        || !in_theme
+        || !site_templates
+        || !d.message.contains("is not defined in any parent template")
+    {
+        return d;
+    }
+    d.hint("a template in the site's `templates/` replaces one this theme template extends: define the block there too, or remove the replacement")
 }
 
 /// One of Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.

@@ -300,3 +300,15 @@ fn nav_link_anchor_typo_gets_a_suggestion() {
         );
     }));
 }
+
+/// Overriding `page.html` without the blocks `faq.html` fills fails in the theme's file, which
+/// the writer never touched: the hint points at the override.
+#[test]
+fn override_missing_a_block_points_at_the_override() {
+    insta::assert_snapshot!(check_fails(|s| {
+        s.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}{{ page.title }}{% endblock content %}\n",
+        );
+    }));
+}
