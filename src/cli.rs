@@ -52,7 +52,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Publish under this URL instead of `base_url` from `site.yaml`
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
     pub base_url: Option<String>,
     /// Print the time each stage took
     #[arg(long, short)]
@@ -121,5 +121,15 @@ impl From<KindArg> for Kind {
             KindArg::Policy => Kind::Policy,
             KindArg::Troubleshooting => Kind::Troubleshooting,
         }
+    }
+}
+
+/// `--base-url` must be absolute, like `base_url` in `site.yaml`: a wrong flag is a usage
+/// error (exit status 2), not an error of the site.
+fn absolute_url(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        Ok(value.to_string())
+    } else {
+        Err("it must be an absolute http(s) URL, e.g. `https://support.example.com/help/`".into())
     }
 }

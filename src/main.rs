@@ -105,21 +105,27 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     }
     if print_diagnostics(&report.diagnostics) {
         eprintln!(
-            "error: the site has {} error(s); nothing was written",
-            report.diagnostics.error_count()
+            "error: the site has {}; nothing was written",
+            errors(report.diagnostics.error_count())
         );
         return Ok(Outcome::SiteErrors);
     }
     let stats = report.written.unwrap_or_default();
+    if args.verbose {
+        // How the unchanged files got there: the double-buffered write of `output.rs`.
+        eprintln!(
+            "  unchanged: {} hard-linked from the live site, {} already in the staging folder",
+            stats.linked, stats.kept
+        );
+    }
     eprintln!(
-        "built {} pages, {} files into `{}` in {:.2} s ({} written, {} linked, {} unchanged, {} removed)",
+        "built {} pages, {} files into `{}` in {:.2} s ({} written, {} unchanged, {} removed)",
         report.pages(),
         report.files,
         out.display(),
         report.timings.total().as_secs_f64(),
         stats.written,
-        stats.linked,
-        stats.kept,
+        stats.linked + stats.kept,
         stats.removed
     );
     Ok(Outcome::Ok)
@@ -148,8 +154,8 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     }
     if print_diagnostics(&report.diagnostics) {
         eprintln!(
-            "error: the site has {} error(s)",
-            report.diagnostics.error_count()
+            "error: the site has {}",
+            errors(report.diagnostics.error_count())
         );
         return Ok(Outcome::SiteErrors);
     }
@@ -183,6 +189,14 @@ fn print_diagnostics(diagnostics: &Diagnostics) -> bool {
         eprintln!("{d}");
     }
     diagnostics.has_errors()
+}
+
+/// `1 error`, `2 errors`.
+fn errors(count: usize) -> String {
+    match count {
+        1 => "1 error".to_string(),
+        n => format!("{n} errors"),
+    }
 }
 
 fn print_timings(report: &BuildReport) {

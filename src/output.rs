@@ -1,5 +1,5 @@
 //! The built site as files: an in-memory map from output path to bytes ([`Output`]), and
-//! [`write`], which puts it on disk so that a reader never sees a half-written site.
+//! [`write()`], which puts it on disk so that a reader never sees a half-written site.
 //!
 //! Creating files is the expensive part on the disks we build on (10,000 new files cost about
 //! 5 s; `bench/README`), and so is deleting a tree. So `write` double-buffers:
@@ -49,7 +49,7 @@ impl Output {
     }
 }
 
-/// What [`write`] did, for `--verbose` and the benchmark.
+/// What [`write()`] did, for `--verbose` and the benchmark.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
     /// Files created with new bytes.

@@ -3,7 +3,8 @@
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
 //! 2. check links: every internal link, anchor, alias and nav entry; then every troubleshooting
 //!    flow's graph and `page:` answers ([`crate::flows::build::check`]);
-//! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
+//! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]); then no
+//!    alias or page may land on a path the build writes itself ([`crate::render::reserved`]);
 //! 4. render + stage: every page and extra file, each put into the staging folder as soon as
 //!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
 //! 5. search index: page sections into the tantivy index under `search/`
@@ -97,6 +98,9 @@ pub fn build_guarded(
         .extend(timings.time("check sent links", || guard(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
+            report.diagnostics.extend(timings.time("check paths", || {
+                crate::render::reserved::check(&site, &renderer)
+            }));
             let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
             report.written = written;
         }

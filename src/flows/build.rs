@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::content::Kind;
+use crate::content::{Kind, LeftOut};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Link, Target};
 use crate::site::Site;
@@ -126,7 +126,14 @@ fn resolve(site: &Site, source: &str, written: &str) -> Result<String, String> {
     match markdown::link::resolve(written, source, site.config.base_path()) {
         (Some(href), Some(Target::Page { path, anchor })) => {
             let Some(i) = site.page_by_source(&path) else {
-                return Err(format!("no page `content/{path}`"));
+                return match site.left_out(&path) {
+                    // That page's own errors are reported; this answer may well be right.
+                    Some(LeftOut::Failed) => Ok(href),
+                    Some(LeftOut::Draft) => Err(format!(
+                        "`content/{path}` is a draft: publish it or build with `--drafts`"
+                    )),
+                    None => Err(format!("no page `content/{path}`")),
+                };
             };
             let target = &site.pages()[i];
             match anchor.filter(|a| !a.is_empty() && !target.has_anchor(a)) {

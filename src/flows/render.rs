@@ -11,6 +11,8 @@ use std::collections::VecDeque;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::markdown::smart::punctuate;
+
 use super::model::{Flow, Step, Target};
 
 /// What the template gets as `page.flow`.
@@ -93,7 +95,7 @@ pub fn render(
         .zip(paths)
         .map(|(step, path)| StepView {
             id: step.id.clone(),
-            title: step.title.clone(),
+            title: punctuate(&step.title).into_owned(),
             text: markdown(step),
             answers: step
                 .answers
@@ -115,7 +117,7 @@ pub fn render(
                         ),
                     };
                     Some(AnswerView {
-                        label: a.label.clone(),
+                        label: punctuate(&a.label).into_owned(),
                         kind,
                         href,
                         next,

@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod context;
 pub mod extras;
+pub mod reserved;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,7 +25,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::content::{Kind, url};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, closest};
 use crate::output::Output;
 use crate::site::Site;
 use assets::Assets;
@@ -105,17 +106,21 @@ impl Renderer {
         if !self.tera.contains_template(&template) {
             let mut names: Vec<&str> = self.tera.get_template_names().collect();
             names.sort_unstable();
+            let hint = match closest(&template, &names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "known templates are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             return Err(
                 Diagnostic::error(format!("template `{template}` not found"))
                     .at(&page.file)
-                    .hint(format!(
-                        "known templates are {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                    .hint(hint),
             );
         }
         let mut ctx = self.base_context(site, &page.url);
@@ -223,15 +228,15 @@ impl Renderer {
 
     fn render_extras(&self, site: &Site, output: &mut Output) -> Result<(), Diagnostic> {
         let base = site.config.base_path();
-        if self.tera.contains_template("404.html") {
+        if self.tera.contains_template(reserved::NOT_FOUND) {
             let mut ctx = self.base_context(site, "");
             ctx.insert_value("sections", self.nav.for_page(site, None, None));
             ctx.insert("breadcrumbs", &Vec::<()>::new());
             let html = self
                 .tera
-                .render("404.html", &ctx)
-                .map_err(|e| self.render_error(&e, "404.html"))?;
-            output.insert("404.html", html);
+                .render(reserved::NOT_FOUND, &ctx)
+                .map_err(|e| self.render_error(&e, reserved::NOT_FOUND))?;
+            output.insert(reserved::NOT_FOUND, html);
         }
         for (alias, &target) in &site.aliases {
             if site.page_by_url(alias).is_some() {
@@ -251,8 +256,8 @@ impl Renderer {
             };
             output.insert(url::output_path(base, alias), html);
         }
-        output.insert("sitemap.xml", extras::sitemap(site));
-        output.insert("robots.txt", extras::robots(site));
+        output.insert(reserved::SITEMAP, extras::sitemap(site));
+        output.insert(reserved::ROBOTS, extras::robots(site));
         output.insert(extras::PAGES_JSON, extras::pages_json(site));
         for (path, bytes) in &self.assets.files {
             output.insert(path.clone(), bytes.clone());
@@ -359,7 +364,23 @@ pub fn template_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> V
     if let (Some(source), Some(last)) = (std::error::Error::source(err), found.last_mut()) {
         *last = last.clone().cause(tidy(&source.to_string()));
     }
-    found
+    found.into_iter().map(|d| override_hint(d, files)).collect()
+}
+
+/// A theme template that extends one the site overrides (`faq.html` extends `page.html`)
+/// fails on a block the override lacks, and Tera names the theme's file, which the writer never
+/// touched: point at the site's `templates/`.
+fn override_hint(d: Diagnostic, files: &HashMap<String, PathBuf>) -> Diagnostic {
+    let in_theme = d.path.as_ref().is_some_and(|p| p.starts_with("themes"));
+    let site_templates = files.values().any(|f| f.starts_with("templates"));
+    if d.hint.is_some()
+        || !in_theme
+        || !site_templates
+        || !d.message.contains("is not defined in any parent template")
+    {
+        return d;
+    }
+    d.hint("a template in the site's `templates/` replaces one this theme template extends: define the block there too, or remove the replacement")
 }
 
 /// One of Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.

@@ -22,10 +22,8 @@ fn new_writes_a_page_that_builds_and_refuses_to_overwrite() {
         ),
         "{text}"
     );
-    site.build().assert_output_contains(
-        "connect/webhooks/index.html",
-        "Webhooks: &quot;how&quot; to",
-    );
+    site.build()
+        .assert_output_contains("connect/webhooks/index.html", "Webhooks: “how” to");
     let again = site.run(&["new", "content/connect/webhooks.md", "--title", "X"]);
     assert_eq!(again.code, 1);
     insta::assert_snapshot!(again.stderr, @r"
@@ -52,6 +50,14 @@ fn usage_errors_exit_with_2() {
             .code,
         2
     );
+    // A wrong flag is the command line's error, not the site's.
+    let run = site.run(&["build", "--base-url", "example.com/help"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("it must be an absolute http(s) URL"),
+        "{}",
+        run.stderr
+    );
     let help = site.run(&["--help"]);
     for cmd in ["build", "check", "new"] {
         assert!(help.stdout.contains(cmd), "{}", help.stdout);
@@ -62,13 +68,36 @@ fn usage_errors_exit_with_2() {
 fn verbose_prints_stage_timings() {
     let site = SiteTest::fixture("basic");
     let run = site.run(&["build", "--verbose"]);
-    for stage in ["load", "check links", "templates", "render+stage", "swap"] {
+    for stage in [
+        "load",
+        "check links",
+        "check flows",
+        "templates",
+        "check paths",
+        "render+stage",
+        "swap",
+    ] {
         assert!(
             run.stderr.contains(&format!("  {stage} ")),
             "{stage} in {}",
             run.stderr
         );
     }
+    // Stage names fit the column, so the figures line up.
+    let columns: Vec<usize> = run
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with(" ms"))
+        .map(|l| l.len())
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{}", run.stderr);
+    // A user reads the summary: how many files changed, not how the write was done.
+    let summary = run.stderr.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("built ") && summary.contains(" unchanged, 0 removed)"),
+        "{summary}"
+    );
+    assert!(!summary.contains("linked"), "{summary}");
 }
 
 #[test]
@@ -81,6 +110,20 @@ fn no_site_here() {
     error: site.yaml: cannot read site config
       caused by: No such file or directory (os error 2)
       hint: run helpsite in the site's root folder or pass `--root DIR`
-    error: the site has 1 error(s)
+    error: the site has 1 error
+    ");
+}
+
+/// With `--root`, the message names the file it could not read, not only `site.yaml`.
+#[test]
+fn no_site_at_the_given_root() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["check", "--root", "elsewhere"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: site.yaml: cannot read site config
+      caused by: `elsewhere/site.yaml`: No such file or directory (os error 2)
+      hint: run helpsite in the site's root folder or pass `--root DIR`
+    error: the site has 1 error
     ");
 }

@@ -128,5 +128,12 @@ fn base_url_flag_moves_every_url() {
     .assert_output_contains(
         "robots.txt",
         "Sitemap: https://example.org/help/sitemap.xml",
+    )
+    // Aliases are under the base path too (docs/writing.md, "Aliases"): `/kb/00001/` in front
+    // matter is served at `/help/kb/00001/`.
+    .assert_output_contains("kb/00001/index.html", "url=/help/connect/senders/")
+    .assert_output_contains(
+        "_helpsite/pages.json",
+        "\"/help/kb/00001/\": \"/help/connect/senders/\"",
     );
 }

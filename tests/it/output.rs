@@ -37,7 +37,7 @@ fn rebuilds_write_only_what_changed() {
     let site = SiteTest::fixture("basic");
     let first = site.run(&["build"]);
     assert!(
-        first.stderr.contains("0 linked, 0 unchanged"),
+        first.stderr.contains(" written, 0 unchanged, 0 removed)"),
         "{}",
         first.stderr
     );

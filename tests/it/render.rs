@@ -80,3 +80,45 @@ fn a_theme_folder_in_the_site_replaces_the_embedded_one() {
         "fallback redirect page"
     );
 }
+
+/// Titles and descriptions from front matter get the body's smart punctuation everywhere a
+/// template shows them: the page's heading and `<title>`, its neighbours' sidebar and pager,
+/// the section page, and `pages.json`.
+#[test]
+fn titles_get_the_same_smart_punctuation_as_the_body() {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/connect/automations.md",
+        "---\ntitle: Why automations don't \"fire\"\ndescription: When it's quiet -- check this\nweight: 2\n---\n\nIt doesn't fire.\n",
+    )
+    .write(
+        "content/connect/_index.md",
+        "---\ntitle: Connect's tools\ndescription: Sending messages.\nweight: 1\n---\n\nEverything.\n",
+    )
+    .build();
+    let title = "Why automations don’t “fire”";
+    let page = site.output("connect/automations/index.html");
+    assert!(page.contains("It doesn’t fire."), "body: {page}");
+    assert!(page.contains(&format!("<title>{title}")), "<title>: {page}");
+    assert!(page.contains(&format!("{title}</h1>")), "h1: {page}");
+    assert!(page.contains("Connect’s tools"), "breadcrumbs: {page}");
+    for rel in [
+        "connect/automations/index.html",
+        "connect/senders/index.html",
+        "connect/index.html",
+        "_helpsite/pages.json",
+    ] {
+        let html = site.output(rel);
+        assert!(html.contains(title), "{rel} lacks the curly title");
+        for raw in ["don&#39;t", "don't", "&quot;fire&quot;", "Connect&#39;s"] {
+            assert!(!html.contains(raw), "{rel} shows `{raw}`");
+        }
+    }
+    site.assert_output_contains("index.html", "Connect’s tools")
+        .assert_output_lacks("index.html", "Connect&#39;s");
+    assert!(
+        site.output("connect/index.html")
+            .contains("When it’s quiet – check this"),
+        "description in the section list"
+    );
+}
