@@ -238,6 +238,17 @@ impl Renderer {
                 .map_err(|e| self.render_error(&e, reserved::NOT_FOUND))?;
             output.insert(reserved::NOT_FOUND, html);
         }
+        if site.config.search.enabled && self.tera.contains_template(reserved::SEARCH_PAGE) {
+            let url = format!("{base}search/");
+            let mut ctx = self.base_context(site, &url);
+            ctx.insert_value("sections", self.nav.for_page(site, None, None));
+            ctx.insert("breadcrumbs", &Vec::<()>::new());
+            let html = self
+                .tera
+                .render(reserved::SEARCH_PAGE, &ctx)
+                .map_err(|e| self.render_error(&e, reserved::SEARCH_PAGE))?;
+            output.insert(url::output_path(base, &url), html);
+        }
         for (alias, &target) in &site.aliases {
             if site.page_by_url(alias).is_some() {
                 continue; // a collision, reported by the link check

@@ -20,6 +20,8 @@ use super::Renderer;
 pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
+/// The template of the `/search/?q=` page, written to `search/index.html`.
+pub const SEARCH_PAGE: &str = "search.html";
 
 /// Output files at fixed names, and what they are.
 const FILES: [(&str, &str); 3] = [
