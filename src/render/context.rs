@@ -1,14 +1,16 @@
 //! The template context of `themes/default/README.md`, built from the site model.
 //!
-//! The section tree is the one part whose size grows with the site (every page of every
-//! section), and it differs between pages only along the current page's path. So each
-//! section's node is built once with nothing active ([`NavTree`]), and a page's tree rebuilds
-//! just the nodes on its path; tera values share the rest (they are reference-counted).
+//! The section tree is the one part whose size grows with the site, and it differs between
+//! pages only along the current page's path. So each section's node is built once with nothing
+//! active ([`NavTree`]), and a page's tree rebuilds just the nodes on its path; tera values
+//! share the rest (they are reference-counted). A section lists at most [`NAV_WINDOW`] of its
+//! pages (those around the current page) with its `total`, so a section of hundreds of pages
+//! neither buries the reader nor makes every page's size grow with the section's.
 
 use serde::Serialize;
 use tera::Value;
 
-use crate::content::{Page, Section};
+use crate::content::Page;
 use crate::links::nav_source;
 use crate::markdown::TocEntry;
 use crate::site::Site;
@@ -255,12 +257,18 @@ pub fn section<'a>(site: &'a Site, s: usize) -> SectionCtx<'a> {
     }
 }
 
+/// The most pages a section's navigation lists; the theme links the section page for the rest.
+pub const NAV_WINDOW: usize = 50;
+
 #[derive(Serialize)]
 struct NavNode<'a> {
     title: &'a str,
     url: &'a str,
     active: bool,
+    /// At most [`NAV_WINDOW`] entries: the first ones, or those around the current page.
     pages: Value,
+    /// How many pages the section has.
+    total: usize,
     sections: Vec<Value>,
 }
 
@@ -275,7 +283,10 @@ struct NavPage<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct NavTree {
     nodes: Vec<Value>,
-    pages: Vec<Value>,
+    /// Per section: each page's entry, not active.
+    entries: Vec<Vec<Value>>,
+    /// Per section: the list shown when none of its pages is current (the first entries).
+    first: Vec<Value>,
 }
 
 impl NavTree {
@@ -283,16 +294,30 @@ impl NavTree {
         let sections = &site.content.sections;
         let mut tree = NavTree {
             nodes: vec![Value::none(); sections.len()],
-            pages: vec![Value::none(); sections.len()],
+            entries: sections
+                .iter()
+                .map(|sec| {
+                    sec.pages
+                        .iter()
+                        .map(|&i| nav_page(&site.pages()[i], false))
+                        .collect()
+                })
+                .collect(),
+            first: Vec::with_capacity(sections.len()),
         };
+        tree.first = tree
+            .entries
+            .iter()
+            .map(|e| Value::from(e[..e.len().min(NAV_WINDOW)].to_vec()))
+            .collect();
         // Children come after their parent in walk order, so build from the end.
         for s in (0..sections.len()).rev() {
-            tree.pages[s] = page_list(site, &sections[s]);
             let node = NavNode {
                 title: site.content.section_title(&sections[s]),
                 url: &sections[s].url,
                 active: false,
-                pages: tree.pages[s].clone(),
+                pages: tree.first[s].clone(),
+                total: sections[s].pages.len(),
                 sections: sections[s]
                     .children
                     .iter()
@@ -338,14 +363,15 @@ impl NavTree {
         }
         let sec = &site.content.sections[s];
         let pages = match page.filter(|_| Some(s) == section) {
-            Some(page) => self.with_active_page(site, s, page),
-            None => self.pages[s].clone(),
+            Some(page) => self.window(site, s, page),
+            None => self.first[s].clone(),
         };
         let node = NavNode {
             title: site.content.section_title(sec),
             url: &sec.url,
             active: true,
             pages,
+            total: sec.pages.len(),
             sections: sec
                 .children
                 .iter()
@@ -355,35 +381,31 @@ impl NavTree {
         Value::from_serializable(&node)
     }
 
-    /// The section's cached page list with one entry swapped for an active copy: the other
-    /// entries are shared, so this costs one small value, not one per page of the section.
-    fn with_active_page(&self, site: &Site, s: usize, page: usize) -> Value {
-        let sec = &site.content.sections[s];
-        let mut list: Vec<Value> = self.pages[s]
-            .as_array()
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default();
-        if let Some(k) = sec.pages.iter().position(|&p| p == page) {
-            let p = &site.pages()[page];
-            list[k] = Value::from_serializable(&NavPage {
-                title: &p.meta.title,
-                url: &p.url,
-                active: true,
-            });
-        }
+    /// At most [`NAV_WINDOW`] of the section's entries around `page`, that one active. The
+    /// entries are shared with every other page's list, so this costs one small value.
+    fn window(&self, site: &Site, s: usize, page: usize) -> Value {
+        let entries = &self.entries[s];
+        let Some(k) = site.content.sections[s]
+            .pages
+            .iter()
+            .position(|&p| p == page)
+        else {
+            return self.first[s].clone();
+        };
+        let start = k
+            .saturating_sub(NAV_WINDOW / 2)
+            .min(entries.len().saturating_sub(NAV_WINDOW));
+        let end = (start + NAV_WINDOW).min(entries.len());
+        let mut list = entries[start..end].to_vec();
+        list[k - start] = nav_page(&site.pages()[page], true);
         Value::from(list)
     }
 }
 
-fn page_list(site: &Site, section: &Section) -> Value {
-    let list: Vec<NavPage<'_>> = section
-        .pages
-        .iter()
-        .map(|&i| NavPage {
-            title: &site.pages()[i].meta.title,
-            url: &site.pages()[i].url,
-            active: false,
-        })
-        .collect();
-    Value::from_serializable(&list)
+fn nav_page(p: &Page, active: bool) -> Value {
+    Value::from_serializable(&NavPage {
+        title: &p.meta.title,
+        url: &p.url,
+        active,
+    })
 }
