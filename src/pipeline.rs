@@ -95,7 +95,7 @@ pub fn build_guarded(
         .extend(timings.time("check flows", || crate::flows::build::check(&site)));
     report
         .diagnostics
-        .extend(timings.time("check sent links", || guard(&site)));
+        .extend(timings.time("sent links", || guard(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
             report.diagnostics.extend(timings.time("check paths", || {
