@@ -1,0 +1,33 @@
+//! `helpsite serve`: the live preview for writers.
+//!
+//! 1. [`server::start`] binds the port, runs the first build through a [`SiteBuilder`] and
+//!    serves the result from memory ([`snapshot`], [`http`]).
+//! 2. [`watcher`] turns file-system events into debounced batches; [`change`] says what each
+//!    path means (a pure function, unit-tested against editors' save patterns).
+//! 3. [`rebuild`] asks the builder for an incremental build, swaps the new snapshot in, and
+//!    only then tells open pages through [`events`] (Server-Sent Events): reload, swap the
+//!    stylesheet, or show the errors in an overlay ([`overlay`], `assets/livereload.js`).
+//!
+//! Nothing here is used by `helpsite build`: the reload script exists only in served pages.
+//! `/_helpsite/feedback` (issue 5, reader feedback into the ledger) will be one more route in
+//! [`http::router`].
+
+pub mod api;
+pub mod args;
+pub mod assets;
+pub mod builder;
+pub mod change;
+pub mod events;
+pub mod http;
+pub mod overlay;
+pub mod rebuild;
+pub mod server;
+pub mod snapshot;
+pub mod state;
+pub mod urlpath;
+pub mod watcher;
+
+pub use args::ServeArgs;
+pub use builder::{SiteBuilder, Update};
+pub use change::ChangeKind;
+pub use server::{Preview, start};
