@@ -99,11 +99,20 @@ impl Config {
         Ok(config)
     }
 
+    /// Replaces `base_url` (the `--base-url` flag), with the same checks as in `site.yaml`.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), Diagnostic> {
+        self.base_url = url.to_string();
+        self.normalize(Path::new("--base-url"))
+    }
+
     fn normalize(&mut self, rel: &Path) -> Result<(), Diagnostic> {
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            return Err(Diagnostic::error(format!("`base_url` must be an absolute http(s) URL, got `{}`", self.base_url))
-                .at(rel)
-                .hint("for example `base_url: https://support.example.com/`"));
+            return Err(Diagnostic::error(format!(
+                "`base_url` must be an absolute http(s) URL, got `{}`",
+                self.base_url
+            ))
+            .at(rel)
+            .hint("for example `base_url: https://support.example.com/`"));
         }
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
@@ -128,7 +137,12 @@ impl Config {
     }
 
     pub fn ledger_path(&self, root: &Path) -> PathBuf {
-        root.join(self.feedback.ledger.clone().unwrap_or_else(|| PathBuf::from(".helpsite/ledger.sqlite")))
+        root.join(
+            self.feedback
+                .ledger
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".helpsite/ledger.sqlite")),
+        )
     }
 }
 

@@ -1,6 +1,20 @@
 //! helpsite: a static site generator for self-troubleshooting support sites.
+//!
+//! The pipeline, in data-flow order: [`config`] → [`content`] (with [`markdown`] and
+//! [`highlight`]) → [`site`] → [`links`] → [`render`] → [`output`]; [`pipeline`] runs it.
+//! See `ARCHITECTURE.md`.
 
 pub mod config;
+pub mod content;
 pub mod diagnostics;
+pub mod flows;
+pub mod highlight;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod search_index;
+pub mod site;
 pub mod yaml;
 pub mod serve;

@@ -13,7 +13,11 @@ use crate::diagnostics::{Diagnostic, closest};
 
 /// Parses `text` as YAML into `T`. `first_line` is the 1-based file line of the text's first
 /// line, so reported lines match the file.
-pub fn parse<T: DeserializeOwned>(text: &str, path: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| to_diagnostic(&err, path, first_line))
 }
 
@@ -37,22 +41,46 @@ fn to_diagnostic(err: &serde_yaml::Error, path: &Path, first_line: usize) -> Dia
 /// serde says "unknown field `weigth`, expected one of `a`, `b`"; we say the same in
 /// house style and move the suggestion into a hint.
 fn humanize(message: &str) -> String {
+    // serde_yaml prefixes errors inside nested maps with the key path (`flow.steps[0]: …`).
+    let (prefix, message) = split_key_path(message);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let name = rest.split(',').next().unwrap_or(rest);
-        return format!("unknown key {name}");
+        return format!("{prefix}unknown key {name}");
     }
-    message.to_string()
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let name = rest.split(',').next().unwrap_or(rest);
+        return format!("{prefix}unknown value {name}");
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("{prefix}missing required key {rest}");
+    }
+    format!("{prefix}{message}")
+}
+
+fn split_key_path(message: &str) -> (&str, &str) {
+    match message.find(": ") {
+        Some(i) if !message[..i].contains(' ') => (&message[..i + 2], &message[i + 2..]),
+        _ => ("", message),
+    }
 }
 
 fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let (_, message) = split_key_path(message);
+    let (rest, what) = match message.strip_prefix("unknown field `") {
+        Some(rest) => (rest, "keys"),
+        None => (message.strip_prefix("unknown variant `")?, "values"),
+    };
     let (name, tail) = rest.split_once('`')?;
     let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
     match closest(name, &expected) {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None if !expected.is_empty() => Some(format!(
-            "known keys are {}",
-            expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            "known {what} are {}",
+            expected
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         None => None,
     }

@@ -1,0 +1,100 @@
+//! Command-line definitions: one struct of arguments per subcommand, dispatched by one `match`
+//! in `main.rs`. Later issues add `search`, `serve` and `feedback` here the same way.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use helpsite::content::Kind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "helpsite",
+    version,
+    about = "Build a self-troubleshooting support site from Markdown"
+)]
+#[command(after_help = "Exit status: 0 success, 1 the site has errors, 2 usage or I/O failure.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (`public/`)
+    Build(BuildArgs),
+    /// Check everything `build` checks, writing nothing
+    Check(CheckArgs),
+    /// Write a new page with correct front matter
+    New(NewArgs),
+}
+
+/// Where the site is.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's folder (holds `site.yaml` and `content/`)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Output folder [default: ROOT/public]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Publish under this URL instead of `base_url` from `site.yaml`
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Print the time each stage took
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Also list the pages marked `review: true` (on stdout)
+    #[arg(long)]
+    pub review: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Path of the page under `content/` (`connect/webhooks.md`)
+    pub path: String,
+    /// The page's title
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, value_enum, default_value_t = KindArg::Guide)]
+    pub kind: KindArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Guide,
+    Faq,
+    Policy,
+    Troubleshooting,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Guide => Kind::Guide,
+            KindArg::Faq => Kind::Faq,
+            KindArg::Policy => Kind::Policy,
+            KindArg::Troubleshooting => Kind::Troubleshooting,
+        }
+    }
+}

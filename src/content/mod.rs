@@ -1,0 +1,308 @@
+//! The content model: walk `content/`, split and parse each page's front matter, render its
+//! Markdown, and arrange pages into sections (one per folder, titled by its `_index.md`).
+//!
+//! Reading happens here, once, so later stages work on memory only. Pages are parsed in
+//! parallel; every problem is collected rather than stopping at the first.
+
+pub mod front_matter;
+pub mod new;
+pub mod url;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Rendered};
+pub use front_matter::{FrontMatter, Kind};
+
+/// One Markdown file: a page, or the `_index.md` that heads a section.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path under `content/`, `/`-separated (`connect/senders.md`).
+    pub source: String,
+    /// Path for diagnostics, relative to the site root (`content/connect/senders.md`).
+    pub file: PathBuf,
+    /// Root-relative URL, starting with the base path.
+    pub url: String,
+    pub meta: FrontMatter,
+    /// File line of each entry of `meta.aliases`, for errors about them.
+    pub alias_lines: Vec<usize>,
+    /// True for a section's `_index.md`.
+    pub is_index: bool,
+    /// The section this page is in (for an `_index.md`: the section it heads).
+    pub section: usize,
+    pub body: Rendered,
+}
+
+impl Page {
+    /// True when `#anchor` exists on the page: a heading id or a troubleshooting step.
+    pub fn has_anchor(&self, anchor: &str) -> bool {
+        self.anchors().any(|a| a == anchor)
+    }
+
+    /// Every id a link may point at, in page order.
+    pub fn anchors(&self) -> impl Iterator<Item = String> + '_ {
+        let steps = self
+            .meta
+            .flow
+            .iter()
+            .flat_map(|f| f.steps.iter().map(|s| s.anchor()));
+        self.body.headings.iter().map(|h| h.id.clone()).chain(steps)
+    }
+}
+
+/// A folder under `content/`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder path under `content/` (`connect/sms`), empty for the root.
+    pub dir: String,
+    pub url: String,
+    /// The page index of its `_index.md`, if it has one.
+    pub index: Option<usize>,
+    pub parent: Option<usize>,
+    /// Pages (not `_index.md`) in order: weight, then title.
+    pub pages: Vec<usize>,
+    /// Sub-sections in the same order.
+    pub children: Vec<usize>,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    /// `sections[0]` is the root (the home page's section).
+    pub sections: Vec<Section>,
+    /// Non-Markdown files copied beside their pages: content path and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Content {
+    /// Section title: its `_index.md` title, else the folder name.
+    pub fn section_title<'a>(&'a self, section: &'a Section) -> &'a str {
+        match section.index {
+            Some(i) => &self.pages[i].meta.title,
+            None => section.dir.rsplit('/').next().unwrap_or(&section.dir),
+        }
+    }
+
+    pub fn section_meta(&self, section: &Section) -> Option<&FrontMatter> {
+        section.index.map(|i| &self.pages[i].meta)
+    }
+}
+
+/// Reads `<root>/content`. Drafts are left out unless `drafts`.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let dir = root.join("content");
+    if !dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("no `content/` folder")
+                .at(root)
+                .hint("put the site's Markdown pages in `content/` beside `site.yaml`"),
+        );
+        return (Content::default(), diagnostics);
+    }
+    let walked = walk(&dir, &mut diagnostics);
+    let parsed: Vec<Result<Option<Page>, Vec<Diagnostic>>> = walked
+        .markdown
+        .par_iter()
+        .map(|source| parse_page(root, source, config.base_path(), drafts))
+        .collect();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    let sections = arrange(&walked.dirs, &mut pages, config.base_path());
+    let files = walked
+        .other
+        .into_iter()
+        .filter_map(|source| match std::fs::read(dir.join(&source)) {
+            Ok(bytes) => Some((source, bytes)),
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error("cannot read file")
+                        .at(Path::new("content").join(&source))
+                        .cause(e.to_string()),
+                );
+                None
+            }
+        })
+        .collect();
+    (
+        Content {
+            pages,
+            sections,
+            files,
+        },
+        diagnostics,
+    )
+}
+
+struct Walked {
+    dirs: Vec<String>,
+    markdown: Vec<String>,
+    other: Vec<String>,
+}
+
+/// Sorted walk; hidden files and folders (`.git`, editor swap files) are skipped.
+fn walk(dir: &Path, diagnostics: &mut Diagnostics) -> Walked {
+    let mut walked = Walked {
+        dirs: vec![],
+        markdown: vec![],
+        other: vec![],
+    };
+    let entries = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error("cannot read `content/`").cause(e.to_string()));
+                continue;
+            }
+        };
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walk stays under content/");
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if entry.file_type().is_dir() {
+            walked.dirs.push(rel);
+        } else if rel.ends_with(".md") {
+            walked.markdown.push(rel);
+        } else {
+            walked.other.push(rel);
+        }
+    }
+    walked
+}
+
+/// Reads and renders one page; `Ok(None)` for a draft left out of this build.
+pub fn parse_page(
+    root: &Path,
+    source: &str,
+    base_path: &str,
+    drafts: bool,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let file = Path::new("content").join(source);
+    let text = std::fs::read_to_string(root.join(&file)).map_err(|e| {
+        vec![
+            Diagnostic::error("cannot read page")
+                .at(&file)
+                .cause(e.to_string()),
+        ]
+    })?;
+    let split = front_matter::split(&text, &file).map_err(|d| vec![d])?;
+    let meta = front_matter::parse(&split, &file).map_err(|d| vec![d])?;
+    if meta.draft && !drafts {
+        return Ok(None);
+    }
+    let alias_lines = meta
+        .aliases
+        .iter()
+        .map(|a| front_matter::key_line(&split, a).unwrap_or(split.yaml_line))
+        .collect();
+    let (body, errors) = markdown::render(&markdown::Input {
+        text: split.body,
+        first_line: split.body_line,
+        source,
+        file: &file,
+        base_path,
+        faq: meta.kind == Kind::Faq,
+    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let is_index = source == "_index.md" || source.ends_with("/_index.md");
+    Ok(Some(Page {
+        url: url::page_url(base_path, source),
+        source: source.to_string(),
+        file,
+        meta,
+        alias_lines,
+        is_index,
+        section: 0,
+        body,
+    }))
+}
+
+/// Builds the section tree from the folders and sets each page's section; orders pages and
+/// sub-sections by weight, then title.
+fn arrange(dirs: &[String], pages: &mut [Page], base_path: &str) -> Vec<Section> {
+    let mut sections: Vec<Section> = dirs
+        .iter()
+        .map(|dir| Section {
+            dir: dir.clone(),
+            url: if dir.is_empty() {
+                base_path.to_string()
+            } else {
+                format!("{base_path}{dir}/")
+            },
+            index: None,
+            parent: None,
+            pages: vec![],
+            children: vec![],
+        })
+        .collect();
+    let by_dir: std::collections::HashMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.clone(), i))
+        .collect();
+    for i in 0..sections.len() {
+        if let Some(parent) = parent_dir(&sections[i].dir) {
+            let p = by_dir[parent];
+            sections[i].parent = Some(p);
+            sections[p].children.push(i);
+        }
+    }
+    for (i, page) in pages.iter_mut().enumerate() {
+        let dir = page.source.rsplit_once('/').map_or("", |(d, _)| d);
+        page.section = by_dir[dir];
+        if page.is_index {
+            sections[page.section].index = Some(i);
+        } else {
+            sections[page.section].pages.push(i);
+        }
+    }
+    let order = |meta: Option<&FrontMatter>, fallback: &str| {
+        let weight = meta.and_then(|m| m.weight);
+        (
+            weight.is_none(),
+            weight,
+            meta.map_or(fallback, |m| m.title.as_str()).to_lowercase(),
+        )
+    };
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        list.sort_by_cached_key(|&p| order(Some(&pages[p].meta), ""));
+        sections[s].pages = list;
+        let mut children = std::mem::take(&mut sections[s].children);
+        children.sort_by_cached_key(|&c| {
+            let meta = sections[c].index.map(|i| &pages[i].meta);
+            order(meta, &sections[c].dir)
+        });
+        sections[s].children = children;
+    }
+    sections
+}
+
+fn parent_dir(dir: &str) -> Option<&str> {
+    if dir.is_empty() {
+        return None;
+    }
+    Some(dir.rsplit_once('/').map_or("", |(parent, _)| parent))
+}

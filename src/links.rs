@@ -1,0 +1,273 @@
+//! Link checking, once every page is parsed: each internal link's page and anchor, aliases and
+//! their collisions, and the `nav` links of `site.yaml`. Problems come back as diagnostics with
+//! file and line, all of them at once.
+//!
+//! [`resolve_url`] answers "does this site URL still lead somewhere, and where?"; the reply-link
+//! ledger's guard (issue 5) asks it for every URL ever sent to a customer.
+
+use crate::content::{Page, url};
+use crate::diagnostics::{Diagnostic, closest};
+use crate::markdown::Target;
+use crate::site::Site;
+
+/// Where a root-relative URL (maybe with `#anchor` and `?query`) leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// A page (index into `site.pages()`), and the anchor exists if one was given.
+    Page(usize),
+    /// An alias that redirects to this page; the anchor exists on it if one was given.
+    Alias(usize),
+    /// The page exists but has no such anchor.
+    MissingAnchor {
+        page: usize,
+        anchor: String,
+    },
+    NotFound,
+}
+
+/// Resolves `url` (`/connect/senders/#verify-a-sender`, `/kb/00012`, `/faq/index.html`).
+pub fn resolve_url(site: &Site, url: &str) -> Resolution {
+    let (path, anchor) = match url.split_once('#') {
+        Some((p, a)) => (p, Some(a).filter(|a| !a.is_empty())),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let path = path.strip_suffix("index.html").unwrap_or(path);
+    let mut path = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    };
+    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or("").contains('.') {
+        path.push('/');
+    }
+    let (page, via_alias) = match (site.page_by_url(&path), site.aliases.get(&path)) {
+        (Some(p), _) => (p, false),
+        (None, Some(&p)) => (p, true),
+        (None, None) => return Resolution::NotFound,
+    };
+    match anchor {
+        Some(a) if !site.pages()[page].has_anchor(a) => Resolution::MissingAnchor {
+            page,
+            anchor: a.to_string(),
+        },
+        _ if via_alias => Resolution::Alias(page),
+        _ => Resolution::Page(page),
+    }
+}
+
+/// Every link, alias and nav problem of the site.
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for page in site.pages() {
+        for link in &page.body.links {
+            if let Some(problem) = check_target(site, page, &link.target) {
+                let mut d = Diagnostic::error(format!(
+                    "broken link `{}`: {}",
+                    link.written, problem.reason
+                ))
+                .at(&page.file)
+                .line(link.line);
+                if let Some(hint) = problem.hint {
+                    d = d.hint(hint);
+                }
+                out.push(d);
+            }
+        }
+    }
+    check_aliases(site, &mut out);
+    check_nav(site, &mut out);
+    out
+}
+
+/// Why a link is broken, and what to do about it; `check` adds file, line and the link.
+struct Problem {
+    reason: String,
+    hint: Option<String>,
+}
+
+fn check_target(site: &Site, page: &Page, target: &Target) -> Option<Problem> {
+    match target {
+        Target::Page { path, anchor } => {
+            let Some(i) = site.page_by_source(path) else {
+                let known: Vec<&str> = site.pages().iter().map(|p| p.source.as_str()).collect();
+                let hint = match (
+                    site.root.join("content").join(path).is_file(),
+                    closest(path, &known),
+                ) {
+                    (true, _) => {
+                        Some("the page is a draft: publish it or build with `--drafts`".to_string())
+                    }
+                    (false, Some(best)) => {
+                        Some(format!("did you mean `{}`?", relative(&page.source, best)))
+                    }
+                    (false, None) => None,
+                };
+                return Some(Problem {
+                    reason: format!("no page `content/{path}`"),
+                    hint,
+                });
+            };
+            let anchor = anchor.as_deref()?;
+            missing_anchor(&site.pages()[i], anchor)
+        }
+        Target::Anchor(anchor) => missing_anchor(page, anchor),
+        Target::File { path } => {
+            let dir = path.trim_end_matches('/');
+            if site.has_content_file(path) || site.section_by_dir(dir).is_some() {
+                None
+            } else {
+                Some(Problem {
+                    reason: format!("no file `content/{path}`"),
+                    hint: None,
+                })
+            }
+        }
+        Target::OutsideContent => Some(Problem {
+            reason: "it climbs above `content/`".into(),
+            hint: Some("link pages by their path relative to this file, inside `content/`".into()),
+        }),
+    }
+}
+
+fn missing_anchor(target: &Page, anchor: &str) -> Option<Problem> {
+    if anchor.is_empty() || target.has_anchor(anchor) {
+        return None;
+    }
+    let anchors: Vec<String> = target.anchors().collect();
+    let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    let hint = match closest(anchor, &known) {
+        Some(best) => Some(format!("did you mean `#{best}`?")),
+        None if known.is_empty() => None,
+        None => Some(format!(
+            "its headings are {}",
+            known
+                .iter()
+                .map(|a| format!("`#{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    };
+    Some(Problem {
+        reason: format!("`{}` has no heading `#{anchor}`", target.file.display()),
+        hint,
+    })
+}
+
+/// `to` written relative to the folder of `from` (both content paths), for hints.
+fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.matches('/').count()].to_vec();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+fn check_aliases(site: &Site, out: &mut Vec<Diagnostic>) {
+    let base = site.config.base_path();
+    let mut claimed: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, page) in site.pages().iter().enumerate() {
+        for (alias, &line) in page.meta.aliases.iter().zip(&page.alias_lines) {
+            let alias_url = url::alias_url(base, alias);
+            let error = |msg: String| Diagnostic::error(msg).at(&page.file).line(line);
+            if let Some(other) = site.page_by_url(&alias_url) {
+                out.push(
+                    error(format!("alias `{alias}` collides with the page `{}`", site.pages()[other].file.display()))
+                        .hint("an alias must be an old URL that no page uses now; remove it or move that page"),
+                );
+            } else if let Some(&first) = claimed.get(&alias_url) {
+                if first != i {
+                    out.push(
+                        error(format!(
+                            "alias `{alias}` is also an alias of `{}`",
+                            site.pages()[first].file.display()
+                        ))
+                        .hint("an old URL can redirect to one page only"),
+                    );
+                }
+            } else {
+                claimed.insert(alias_url, i);
+            }
+        }
+    }
+}
+
+/// Nav `link`s that name a `.md` file must name a page (path relative to `content/`).
+fn check_nav(site: &Site, out: &mut Vec<Diagnostic>) {
+    for item in &site.config.nav {
+        let Some(source) = nav_source(&item.link) else {
+            continue;
+        };
+        let (path, anchor) = source;
+        let problem = match site.page_by_source(path) {
+            None => Some(format!(
+                "nav link `{}`: no page `content/{path}`",
+                item.link
+            )),
+            Some(i) => anchor.filter(|a| !site.pages()[i].has_anchor(a)).map(|a| {
+                format!(
+                    "nav link `{}`: `content/{path}` has no heading `#{a}`",
+                    item.link
+                )
+            }),
+        };
+        if let Some(message) = problem {
+            let line = site
+                .config_text
+                .lines()
+                .position(|l| l.contains(&item.link))
+                .map(|i| i + 1);
+            let mut d = Diagnostic::error(message).at("site.yaml");
+            if let Some(line) = line {
+                d = d.line(line);
+            }
+            out.push(d.hint(
+                "nav links name pages by their path under `content/`, e.g. `connect/_index.md`",
+            ));
+        }
+    }
+}
+
+/// `(content path, anchor)` when a nav link names a Markdown page.
+pub fn nav_source(link: &str) -> Option<(&str, Option<&str>)> {
+    let (path, anchor) = match link.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (link, None),
+    };
+    if path.contains("://") || !path.ends_with(".md") {
+        return None;
+    }
+    Some((
+        path.trim_start_matches("./").trim_start_matches('/'),
+        anchor,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_hint_paths() {
+        assert_eq!(relative("connect/senders.md", "faq.md"), "../faq.md");
+        assert_eq!(relative("connect/senders.md", "connect/sms.md"), "sms.md");
+        assert_eq!(relative("faq.md", "connect/x.md"), "connect/x.md");
+    }
+
+    #[test]
+    fn nav_sources() {
+        assert_eq!(nav_source("faq.md"), Some(("faq.md", None)));
+        assert_eq!(
+            nav_source("connect/_index.md#top"),
+            Some(("connect/_index.md", Some("top")))
+        );
+        assert_eq!(nav_source("https://x.org/a.md"), None);
+        assert_eq!(nav_source("/status/"), None);
+    }
+}

@@ -1,0 +1,365 @@
+//! The template context of `themes/default/README.md`, built from the site model.
+//!
+//! The section tree is the one part whose size grows with the site (every page of every
+//! section), and it differs between pages only along the current page's path. So each
+//! section's node is built once with nothing active ([`NavTree`]), and a page's tree rebuilds
+//! just the nodes on its path; tera values share the rest (they are reference-counted).
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::content::{Page, Section};
+use crate::links::nav_source;
+use crate::markdown::TocEntry;
+use crate::site::Site;
+
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    support_email: &'a str,
+    nav: Vec<NavItemCtx<'a>>,
+    search_enabled: bool,
+    feedback_endpoint: Option<&'a str>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct NavItemCtx<'a> {
+    title: &'a str,
+    url: String,
+    active: bool,
+}
+
+#[derive(Serialize)]
+pub struct Crumb<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    permalink: String,
+    kind: &'static str,
+    tags: &'a [String],
+    updated: Option<String>,
+    review: bool,
+    draft: bool,
+    content: Value,
+    toc: &'a [TocEntry],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    source: &'a str,
+    faq: Option<Vec<FaqCtx<'a>>>,
+    json_ld: Option<Value>,
+    prev: Option<Crumb<'a>>,
+    next: Option<Crumb<'a>>,
+}
+
+#[derive(Serialize)]
+struct FaqCtx<'a> {
+    id: &'a str,
+    question: &'a str,
+    answer: Value,
+}
+
+#[derive(Serialize)]
+pub struct SectionCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: &'a str,
+    permalink: String,
+    content: Value,
+    pages: Vec<ListedPage<'a>>,
+    sections: Vec<ListedSection<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListedPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: &'a str,
+    kind: &'static str,
+    updated: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListedSection<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: &'a str,
+}
+
+/// `site` for the page at `current` (a URL), with `nav` entries marked active.
+pub fn site<'a>(site: &'a Site, current: &str) -> SiteCtx<'a> {
+    let c = &site.config;
+    let nav = c
+        .nav
+        .iter()
+        .map(|item| {
+            let url = match nav_source(&item.link)
+                .and_then(|(p, a)| site.page_by_source(p).map(|i| (i, a)))
+            {
+                Some((i, anchor)) => {
+                    let url = &site.pages()[i].url;
+                    anchor.map_or_else(|| url.clone(), |a| format!("{url}#{a}"))
+                }
+                None => item.link.clone(),
+            };
+            let active = current == url
+                || (url != c.base_path() && url.starts_with('/') && current.starts_with(&url));
+            NavItemCtx {
+                title: &item.title,
+                url,
+                active,
+            }
+        })
+        .collect();
+    SiteCtx {
+        title: &c.title,
+        description: &c.description,
+        language: &c.language,
+        base_url: &c.base_url,
+        base_path: c.base_path(),
+        support_email: &c.support_email,
+        nav,
+        search_enabled: c.search.enabled,
+        feedback_endpoint: c.feedback.endpoint.as_deref(),
+        extra: &c.extra,
+    }
+}
+
+/// From the home page down to the parent of `page` (the section heading an `_index.md` is not
+/// its own crumb).
+pub fn breadcrumbs<'a>(site: &'a Site, page: &Page) -> Vec<Crumb<'a>> {
+    let sections = &site.content.sections;
+    let mut chain = Vec::new();
+    let mut at = if page.is_index {
+        sections[page.section].parent
+    } else {
+        Some(page.section)
+    };
+    while let Some(s) = at {
+        chain.push(s);
+        at = sections[s].parent;
+    }
+    chain
+        .iter()
+        .rev()
+        .map(|&s| Crumb {
+            title: site.content.section_title(&sections[s]),
+            url: &sections[s].url,
+        })
+        .collect()
+}
+
+pub fn page<'a>(site: &'a Site, i: usize, json_ld: Option<String>) -> PageCtx<'a> {
+    let p = &site.pages()[i];
+    let siblings = &site.content.sections[p.section].pages;
+    let pos = siblings.iter().position(|&s| s == i);
+    let crumb = |j: Option<&usize>| {
+        j.map(|&j| {
+            let q = &site.pages()[j];
+            Crumb {
+                title: &q.meta.title,
+                url: &q.url,
+            }
+        })
+    };
+    let faq = (!p.body.faq.is_empty()).then(|| {
+        p.body
+            .faq
+            .iter()
+            .map(|f| FaqCtx {
+                id: &f.id,
+                question: &f.question,
+                answer: Value::safe_string(&f.answer),
+            })
+            .collect()
+    });
+    PageCtx {
+        title: &p.meta.title,
+        description: &p.meta.description,
+        url: &p.url,
+        permalink: site.config.permalink(&p.url),
+        kind: p.meta.kind.as_str(),
+        tags: &p.meta.tags,
+        updated: p.meta.updated.map(|d| d.to_string()),
+        review: p.meta.review,
+        draft: p.meta.draft,
+        content: Value::safe_string(&p.body.html),
+        toc: &p.body.toc,
+        extra: &p.meta.extra,
+        source: &p.source,
+        faq,
+        json_ld: json_ld.map(|s| Value::safe_string(&s)),
+        prev: pos
+            .and_then(|k| k.checked_sub(1))
+            .and_then(|k| crumb(siblings.get(k))),
+        next: pos.and_then(|k| crumb(siblings.get(k + 1))),
+    }
+}
+
+pub fn section<'a>(site: &'a Site, s: usize) -> SectionCtx<'a> {
+    let content = &site.content;
+    let sec = &content.sections[s];
+    let meta = content.section_meta(sec);
+    SectionCtx {
+        title: content.section_title(sec),
+        description: meta.map_or("", |m| m.description.as_str()),
+        url: &sec.url,
+        permalink: site.config.permalink(&sec.url),
+        content: Value::safe_string(
+            sec.index
+                .map_or("", |i| content.pages[i].body.html.as_str()),
+        ),
+        pages: sec
+            .pages
+            .iter()
+            .map(|&i| {
+                let p = &content.pages[i];
+                ListedPage {
+                    title: &p.meta.title,
+                    url: &p.url,
+                    description: &p.meta.description,
+                    kind: p.meta.kind.as_str(),
+                    updated: p.meta.updated.map(|d| d.to_string()),
+                }
+            })
+            .collect(),
+        sections: sec
+            .children
+            .iter()
+            .map(|&c| {
+                let child = &content.sections[c];
+                ListedSection {
+                    title: content.section_title(child),
+                    url: &child.url,
+                    description: content
+                        .section_meta(child)
+                        .map_or("", |m| m.description.as_str()),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct NavNode<'a> {
+    title: &'a str,
+    url: &'a str,
+    active: bool,
+    pages: Value,
+    sections: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct NavPage<'a> {
+    title: &'a str,
+    url: &'a str,
+    active: bool,
+}
+
+/// Every section's navigation node with nothing active, built once per site.
+#[derive(Debug, Clone, Default)]
+pub struct NavTree {
+    nodes: Vec<Value>,
+    pages: Vec<Value>,
+}
+
+impl NavTree {
+    pub fn new(site: &Site) -> NavTree {
+        let sections = &site.content.sections;
+        let mut tree = NavTree {
+            nodes: vec![Value::none(); sections.len()],
+            pages: vec![Value::none(); sections.len()],
+        };
+        // Children come after their parent in walk order, so build from the end.
+        for s in (0..sections.len()).rev() {
+            tree.pages[s] = page_list(site, &sections[s], None);
+            let node = NavNode {
+                title: site.content.section_title(&sections[s]),
+                url: &sections[s].url,
+                active: false,
+                pages: tree.pages[s].clone(),
+                sections: sections[s]
+                    .children
+                    .iter()
+                    .map(|&c| tree.nodes[c].clone())
+                    .collect(),
+            };
+            tree.nodes[s] = Value::from_serializable(&node);
+        }
+        tree
+    }
+
+    /// The top-level sections for a page in section `section` (`page` is the page itself, or
+    /// `None` on a section's own page and on pages outside the tree).
+    pub fn for_page(&self, site: &Site, section: Option<usize>, page: Option<usize>) -> Value {
+        let sections = &site.content.sections;
+        let mut active = vec![false; sections.len()];
+        let mut at = section;
+        while let Some(s) = at {
+            active[s] = true;
+            at = sections[s].parent;
+        }
+        match sections.first() {
+            Some(root) => Value::from(
+                root.children
+                    .iter()
+                    .map(|&c| self.node(site, c, &active, section, page))
+                    .collect::<Vec<_>>(),
+            ),
+            None => Value::from(Vec::<Value>::new()),
+        }
+    }
+
+    fn node(
+        &self,
+        site: &Site,
+        s: usize,
+        active: &[bool],
+        section: Option<usize>,
+        page: Option<usize>,
+    ) -> Value {
+        if !active[s] {
+            return self.nodes[s].clone();
+        }
+        let sec = &site.content.sections[s];
+        let pages = if Some(s) == section && page.is_some() {
+            page_list(site, sec, page)
+        } else {
+            self.pages[s].clone()
+        };
+        let node = NavNode {
+            title: site.content.section_title(sec),
+            url: &sec.url,
+            active: true,
+            pages,
+            sections: sec
+                .children
+                .iter()
+                .map(|&c| self.node(site, c, active, section, page))
+                .collect(),
+        };
+        Value::from_serializable(&node)
+    }
+}
+
+fn page_list(site: &Site, section: &Section, active: Option<usize>) -> Value {
+    let list: Vec<NavPage<'_>> = section
+        .pages
+        .iter()
+        .map(|&i| NavPage {
+            title: &site.pages()[i].meta.title,
+            url: &site.pages()[i].url,
+            active: Some(i) == active,
+        })
+        .collect();
+    Value::from_serializable(&list)
+}

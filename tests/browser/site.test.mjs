@@ -1,0 +1,382 @@
+// Browser tests of a built helpsite site in real headless Chromium (Debian's `chromium`).
+//
+//   helpsite build                     # writes public/
+//   npm ci --prefix tests/browser
+//   node --test tests/browser/
+//
+// HELPSITE_PUBLIC   built site directory (default: <repo>/public), served on 127.0.0.1 here
+// CHROMIUM_PATH     browser binary (default: /usr/bin/chromium)
+// HELPSITE_SCREENSHOTS  where screenshots go (default: <repo>/target/screenshots)
+//
+// Every page is opened at phone (390x844) and desktop (1280x900) width, in light and dark
+// colour schemes. A page fails on any console error, page error, failed or 4xx/5xx request,
+// any request to a host other than 127.0.0.1, horizontal overflow, text below WCAG AA
+// contrast, or a missing landmark; the skip link and keyboard focus ring are checked by
+// pressing Tab. A missing browser is a failure, never a skip.
+import { test, before, after, describe } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "./server.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const publicDir = path.resolve(process.env.HELPSITE_PUBLIC ?? path.join(repo, "public"));
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
+
+const VIEWPORTS = {
+  phone: { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  desktop: { width: 1280, height: 900, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
+};
+const SCHEMES = ["light", "dark"];
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+// ---- finding the pages to open in the built site ----
+
+function htmlFiles(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) htmlFiles(full, out);
+    else if (entry.name === "index.html") out.push(full);
+  }
+  return out;
+}
+
+function urlOf(file) {
+  const rel = path.relative(publicDir, path.dirname(file)).split(path.sep).join("/");
+  return rel ? `/${rel}/` : "/";
+}
+
+/** The pages under test, found by what the theme marks them with. */
+function findPages() {
+  const files = htmlFiles(publicDir)
+    .map((file) => ({ file, html: readFileSync(file, "utf8") }))
+    .filter(({ html }) => !/http-equiv="refresh"/i.test(html)); // alias redirects
+  files.sort((a, b) => a.file.localeCompare(b.file));
+  const first = (what, pred) => {
+    const hit = files.find(({ html }) => pred(html));
+    assert.ok(hit, `the built site in ${publicDir} has no ${what}; the browser tests need one`);
+    return urlOf(hit.file);
+  };
+  const pages = {
+    home: "/",
+    section: first("section page (body class `section-page`)", (h) => /<body class="section-page/.test(h)),
+    guide: first("page with both a code block and a callout", (h) => /<pre[\s>]/.test(h) && /class="callout /.test(h)),
+    faq: first("FAQ page (body class `kind-faq`)", (h) => /<body class="kind-faq/.test(h)),
+    notfound: "/this-page-does-not-exist/",
+  };
+  const flow = files.find(({ html }) => /<body class="kind-troubleshooting/.test(html));
+  if (flow) pages.troubleshooting = urlOf(flow.file);
+  return pages;
+}
+
+// ---- in-page checks (run inside the browser) ----
+
+/** Text whose contrast against its effective background is below WCAG AA. */
+function lowContrastInPage() {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const blend = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a),
+    a: 1,
+  });
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a === 1) break; }
+    }
+    let bg = { r: 255, g: 255, b: 255, a: 1 };
+    if (layers.length && layers[layers.length - 1].a === 1) bg = layers.pop();
+    for (let i = layers.length - 1; i >= 0; i--) bg = blend(layers[i], bg);
+    return bg;
+  };
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || seen.has(el)) continue;
+    seen.add(el);
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    if (rect.width <= 1 || rect.height <= 1 || style.visibility !== "visible") continue;
+    if (el.closest("details:not([open]) > :not(summary)")) continue;
+    let hidden = false;
+    for (let e = el; e; e = e.parentElement) {
+      if (Number(getComputedStyle(e).opacity) === 0) { hidden = true; break; }
+    }
+    if (hidden) continue;
+    const bg = background(el);
+    const fg = blend(parse(style.color), bg);
+    const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      bad.push(`${el.tagName.toLowerCase()}.${el.className || ""} "${n.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+    }
+  }
+  return bad;
+}
+
+/** What a keyboard user sees on the focused element. */
+function focusInPage() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: (el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 40),
+    className: el.className,
+    id: el.id,
+    outline: s.outlineStyle !== "none" ? parseFloat(s.outlineWidth) : 0,
+    boxShadow: s.boxShadow,
+    visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+      r.top < innerHeight && r.left < innerWidth,
+  };
+}
+
+// ---- the run ----
+
+let chromium;
+let browser;
+let server;
+let pages;
+
+before(async () => {
+  assert.ok(existsSync(chromiumPath),
+    `Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium chromium-driver\` ` +
+    "(or set CHROMIUM_PATH); the browser tests never skip");
+  try {
+    ({ chromium } = await import("playwright-core"));
+  } catch (e) {
+    assert.fail(`playwright-core is not installed: run \`npm ci --prefix tests/browser\` (${e.message})`);
+  }
+  assert.ok(existsSync(path.join(publicDir, "index.html")),
+    `no built site at ${publicDir}: run \`helpsite build\` first or set HELPSITE_PUBLIC`);
+  pages = findPages();
+  mkdirSync(shotsDir, { recursive: true });
+  server = await serve(publicDir);
+  browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens `url` in a fresh context; collects every problem the page causes. */
+async function open(url, viewport, scheme) {
+  const { width, height, ...device } = VIEWPORTS[viewport];
+  const context = await browser.newContext({
+    viewport: { width, height }, ...device, colorScheme: scheme, reducedMotion: "reduce",
+  });
+  const origin = new URL(server.url).origin;
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  const problems = [];
+  const offHost = [];
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === "data:" || u.protocol === "blob:") return route.continue();
+    if (u.hostname !== "127.0.0.1") {
+      offHost.push(u.href);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  const target = server.url + url;
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // The not-found page is served with status 404 on purpose; Chromium logs that as an error.
+    if (url === pages.notfound && /status of 404/.test(msg.text()) && msg.location().url === target) return;
+    problems.push(`console error: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => {
+    if (new URL(req.url()).hostname === "127.0.0.1") {
+      problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+    }
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400 && !(url === pages.notfound && res.url() === target)) {
+      problems.push(`HTTP ${res.status()} for ${res.url()}`);
+    }
+  });
+  const response = await page.goto(target, { waitUntil: "load" });
+  return { context, page, response, problems, offHost };
+}
+
+function shotName(name, viewport, scheme, suffix = "") {
+  return path.join(shotsDir, `${name}-${viewport}-${scheme}${suffix}.png`);
+}
+
+for (const viewport of Object.keys(VIEWPORTS)) {
+  for (const scheme of SCHEMES) {
+    // Pages of one viewport and scheme run two at a time (each in its own browser context).
+    describe(`${viewport} ${scheme}`, { concurrency: 2 }, () => {
+      for (const name of ["home", "section", "guide", "faq", "troubleshooting", "notfound"]) {
+        test(name, async (t) => {
+          const url = pages[name];
+          if (!url) {
+            // Only the troubleshooting page is optional (it arrives with issue 6).
+            assert.equal(name, "troubleshooting");
+            t.diagnostic("no troubleshooting page in this site");
+            return;
+          }
+          const { context, page, response, problems, offHost } = await open(url, viewport, scheme);
+          try {
+            assert.equal(response.status(), name === "notfound" ? 404 : 200, `status of ${url}`);
+
+            // Landmarks and the support block.
+            assert.equal(await page.locator("header.site-header").count(), 1, "one site header");
+            assert.equal(await page.locator("main#main").count(), 1, "one <main id=main>");
+            assert.equal(await page.locator("footer.site-footer").count(), 1, "one site footer");
+            const mailto = page.locator('.still-stuck a[href^="mailto:"]');
+            assert.equal(await mailto.count(), 1, "the Still stuck block with a mailto link");
+            assert.ok(await page.locator(".still-stuck").isVisible(), "Still stuck block visible");
+
+            // No sideways scrolling of the whole page (wide tables and code scroll on their own).
+            const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+            assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${viewport} viewport`);
+
+            const lowContrast = await page.evaluate(lowContrastInPage);
+            assert.deepEqual(lowContrast, [], "text below WCAG AA contrast");
+
+            await page.screenshot({ path: shotName(name, viewport, scheme), fullPage: true });
+
+            // Keyboard: the first Tab lands on a visible skip link; Enter moves focus to <main>.
+            await page.keyboard.press("Tab");
+            let focus = await page.evaluate(focusInPage);
+            assert.equal(focus?.className, "skip-link", "first Tab focuses the skip link");
+            assert.ok(focus.visible, "focused skip link is on screen");
+            assert.ok(focus.outline >= 2 || focus.boxShadow !== "none", "skip link shows a focus ring");
+            if (viewport === "phone" && scheme === "light") {
+              await page.screenshot({ path: shotName(name, viewport, scheme, "-skiplink") });
+            }
+            await page.keyboard.press("Enter");
+            focus = await page.evaluate(focusInPage);
+            assert.equal(focus?.id, "main", "skip link moves focus to <main>");
+            // The next Tabs go through the content; each focused element shows a ring.
+            for (let i = 0; i < 4; i++) {
+              await page.keyboard.press("Tab");
+              focus = await page.evaluate(focusInPage);
+              if (!focus) break;
+              assert.ok(focus.outline >= 2, `focus ring on <${focus.tag}> "${focus.text}" (outline ${focus.outline}px)`);
+            }
+            if (name === "guide" && viewport === "desktop") {
+              await page.screenshot({ path: shotName(name, viewport, scheme, "-focus") });
+            }
+
+            // Section navigation folds on a phone and is open on a desktop.
+            const sectionNav = page.locator(".section-nav details");
+            if (await sectionNav.count()) {
+              const open = await sectionNav.evaluate((d) => d.open);
+              assert.equal(open, viewport === "desktop", "section navigation open only on desktop");
+            }
+
+            assert.deepEqual(offHost, [], "requests to hosts other than 127.0.0.1");
+            assert.deepEqual(problems, [], "console errors, page errors and failed requests");
+          } finally {
+            await context.close();
+          }
+        });
+      }
+    });
+  }
+}
+
+describe("heading anchors", () => {
+  test("clicking a heading's # copies its canonical link and says so", async () => {
+    const { context, page, problems, offHost } = await open(pages.guide, "desktop", "light");
+    try {
+      const anchor = page.locator(".prose h2 a.anchor").first();
+      const href = await anchor.getAttribute("href");
+      assert.match(href, /^#.+/, "anchor links to its heading");
+      const canonical = await page.locator('link[rel="canonical"]').getAttribute("href");
+      await anchor.hover();
+      assert.equal(await anchor.evaluate((a) => getComputedStyle(a).opacity), "1", "anchor visible on hover");
+      await anchor.click();
+      await page.locator(".status-toast").filter({ hasText: "copied" }).waitFor({ timeout: 3000 });
+      const clip = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(clip, canonical.split("#")[0] + href);
+      assert.equal(await page.locator('[role="status"]').count(), 1, "one live region");
+      assert.equal(await anchor.getAttribute("data-copied"), "Copied", "visible Copied mark");
+      await page.screenshot({ path: path.join(shotsDir, "guide-anchor-copied.png") });
+      assert.deepEqual(offHost, []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("anchors are always visible on touch screens", async () => {
+    const { context, page } = await open(pages.guide, "phone", "light");
+    try {
+      const opacity = await page.locator(".prose h2 a.anchor").first().evaluate((a) => getComputedStyle(a).opacity);
+      assert.equal(opacity, "1");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("print", () => {
+  test("print hides the site chrome and shows link addresses", async () => {
+    const { context, page } = await open(pages.guide, "desktop", "light");
+    try {
+      await page.emulateMedia({ media: "print" });
+      for (const sel of [".top-nav", ".search-slot", ".section-nav", ".pager", ".footer-chrome"]) {
+        const shown = await page.locator(sel).evaluateAll((els) => els.some((e) => e.checkVisibility()));
+        assert.equal(shown, false, `${sel} hidden in print`);
+      }
+      assert.ok(await page.locator(".still-stuck").isVisible(), "support address still printed");
+      const after = await page.evaluate(() => {
+        const a = document.querySelector('.prose a[href]:not([href^="#"])');
+        return a ? getComputedStyle(a, "::after").content : null;
+      });
+      if (after !== null) assert.match(after, /attr|\(/, "link address printed after the link");
+      const pdf = await page.pdf({ format: "A4" });
+      assert.ok(pdf.length > 1000, "page prints");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("aliases", () => {
+  test("an alias redirects and keeps the #heading", async (t) => {
+    const alias = htmlFiles(publicDir).find((f) => /http-equiv="refresh"/i.test(readFileSync(f, "utf8")));
+    if (!alias) {
+      t.diagnostic("this site has no aliases");
+      return;
+    }
+    const html = readFileSync(alias, "utf8");
+    const target = html.match(/<link rel="canonical" href="([^"]+)"/)[1];
+    const { context, page, problems } = await open(urlOf(alias) + "#kept", "desktop", "light");
+    try {
+      await page.waitForURL((u) => u.pathname === new URL(target).pathname, { timeout: 5000 });
+      assert.equal(new URL(page.url()).hash, "#kept");
+      assert.deepEqual(problems.filter((p) => !p.includes("#kept")), []);
+    } finally {
+      await context.close();
+    }
+  });
+});
