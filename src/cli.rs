@@ -27,6 +27,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write a new page with correct front matter
     New(NewArgs),
+    /// Serve the site with live reload while you edit (drafts shown)
+    Serve(helpsite::serve::ServeArgs),
 }
 
 /// Where the site is.

@@ -15,6 +15,6 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod search_index;
+pub mod serve;
 pub mod site;
 pub mod yaml;
-pub mod serve;

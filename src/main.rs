@@ -30,6 +30,13 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
+        Command::Serve(args) => match helpsite::serve::run(&args) {
+            Ok(()) => Ok(Outcome::Ok),
+            Err(d) => {
+                eprintln!("{d}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

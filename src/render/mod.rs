@@ -185,7 +185,6 @@ impl Renderer {
     }
 
     fn render_extras(&self, site: &Site, output: &mut Output) -> Result<(), Diagnostic> {
-        let base = site.config.base_path();
         if self.tera.contains_template("404.html") {
             let mut ctx = self.base_context(site, "");
             ctx.insert_value("sections", self.nav.for_page(site, None, None));
@@ -200,19 +199,8 @@ impl Renderer {
             if site.page_by_url(alias).is_some() {
                 continue; // a collision, reported by the link check
             }
-            let target_url = &site.pages()[target].url;
-            let permalink = site.config.permalink(target_url);
-            let html = if self.tera.contains_template("alias.html") {
-                let mut ctx = self.base_context(site, target_url);
-                ctx.insert("target", target_url);
-                ctx.insert("permalink", &permalink);
-                self.tera
-                    .render("alias.html", &ctx)
-                    .map_err(|e| template_error(&e, &self.files))?
-            } else {
-                extras::fallback_alias(target_url, &permalink)
-            };
-            output.insert(url::output_path(base, alias), html);
+            let (path, html) = self.render_alias(site, alias, target)?;
+            output.insert(path, html);
         }
         output.insert("sitemap.xml", extras::sitemap(site));
         output.insert("robots.txt", extras::robots(site));
@@ -224,6 +212,29 @@ impl Renderer {
             output.insert(path.clone(), bytes.clone());
         }
         Ok(())
+    }
+
+    /// The redirect page written at `alias` (a URL) for page `target`: its output path and
+    /// HTML. The preview server calls it for the aliases of an edited page.
+    pub fn render_alias(
+        &self,
+        site: &Site,
+        alias: &str,
+        target: usize,
+    ) -> Result<(String, String), Diagnostic> {
+        let target_url = &site.pages()[target].url;
+        let permalink = site.config.permalink(target_url);
+        let html = if self.tera.contains_template("alias.html") {
+            let mut ctx = self.base_context(site, target_url);
+            ctx.insert("target", target_url);
+            ctx.insert("permalink", &permalink);
+            self.tera
+                .render("alias.html", &ctx)
+                .map_err(|e| template_error(&e, &self.files))?
+        } else {
+            extras::fallback_alias(target_url, &permalink)
+        };
+        Ok((url::output_path(site.config.base_path(), alias), html))
     }
 
     /// Plain static name → published URL.

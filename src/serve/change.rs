@@ -109,12 +109,12 @@ fn classify_path(rel: &Path, effect: Effect) -> ChangeKind {
     match parts.as_slice() {
         ["site.yaml"] => ChangeKind::Config,
         ["content", ..] => classify_content(rel, effect),
-        ["templates", _, ..] | ["themes", _, "templates", _, ..] => {
-            ChangeKind::Template(rel.into())
-        }
-        // A theme folder itself appearing or going away changes which templates exist.
-        ["themes", _] | ["themes", _, "templates"] => ChangeKind::Template(rel.into()),
-        ["static", _, ..] | ["themes", _, "static", _, ..] => ChangeKind::Static(rel.into()),
+        // The folders themselves count too (`mkdir templates`): files created in a new folder
+        // before its watch is in place are only seen by the rebuild its creation causes.
+        ["templates", ..] | ["themes", _, "templates", ..] => ChangeKind::Template(rel.into()),
+        ["static", ..] | ["themes", _, "static", ..] => ChangeKind::Static(rel.into()),
+        // A theme appearing or going away changes which templates exist.
+        ["themes"] | ["themes", _] => ChangeKind::Template(rel.into()),
         _ => ChangeKind::Ignore,
     }
 }

@@ -19,6 +19,7 @@ pub mod builder;
 pub mod change;
 pub mod events;
 pub mod http;
+pub mod incremental;
 pub mod overlay;
 pub mod rebuild;
 pub mod server;
@@ -31,3 +32,42 @@ pub use args::ServeArgs;
 pub use builder::{SiteBuilder, Update};
 pub use change::ChangeKind;
 pub use server::{Preview, start};
+
+use std::net::SocketAddr;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::LoadOptions;
+
+/// Runs `helpsite serve` until Ctrl-C. Build errors are shown, not returned: only a server that
+/// cannot start (port in use, unreadable root) is an `Err`.
+pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error("cannot start the async runtime").cause(e.to_string()))?;
+    runtime.block_on(async {
+        let options = LoadOptions {
+            drafts: !args.no_drafts,
+            ..LoadOptions::default()
+        };
+        let builder = incremental::Incremental::new(&args.root, options);
+        let addr = SocketAddr::new(args.bind, args.port);
+        let preview = start(Box::new(builder), &args.root, addr).await?;
+        let url = preview.url();
+        eprintln!(
+            "serving {url} (drafts {}); press Ctrl-C to stop",
+            if args.no_drafts { "hidden" } else { "shown" }
+        );
+        if args.open
+            && let Err(e) = open::that_detached(&url)
+        {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("warning: cannot wait for Ctrl-C: {e}");
+        }
+        eprintln!("stopping");
+        preview.stop().await;
+        Ok(())
+    })
+}

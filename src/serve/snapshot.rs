@@ -105,7 +105,7 @@ impl Entry {
     fn new(path: &str, bytes: Vec<u8>, hash: blake3::Hash) -> Entry {
         let hex = hash.to_hex();
         let etag = &hex.as_str()[..20];
-        let body = if path.ends_with(".html") {
+        let body = if is_page(path, &bytes) {
             inject_reload(bytes, etag)
         } else {
             bytes
@@ -118,6 +118,16 @@ impl Entry {
             hash,
         }
     }
+}
+
+/// HTML that a writer looks at: redirect pages (aliases) move on at once and forbid
+/// connections in their CSP, so they get no reload script.
+fn is_page(path: &str, bytes: &[u8]) -> bool {
+    const REFRESH: &[u8] = b"http-equiv=\"refresh\"";
+    path.ends_with(".html")
+        && !bytes
+            .windows(REFRESH.len())
+            .any(|w| w.eq_ignore_ascii_case(REFRESH))
 }
 
 /// The tag the preview server adds to every HTML page. `data-etag` lets the script ask, when it
@@ -239,6 +249,13 @@ mod tests {
             body(&s, "frag.html").starts_with("<p>x</p><script src=\"/_helpsite/livereload.js\"")
         );
         assert_eq!(body(&s, "a.js"), "</body>", "only HTML is touched");
+        let redirect = "<meta http-equiv=\"refresh\" content=\"0; url=/new/\"><body></body>";
+        let (s, _) = Snapshot::default().apply(update(&[("old/index.html", redirect)], &[], true));
+        assert_eq!(
+            body(&s, "old/index.html"),
+            redirect,
+            "redirect pages are left alone"
+        );
     }
 
     #[test]

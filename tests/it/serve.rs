@@ -16,10 +16,21 @@ fn edit_sends_reload_then_serves_new_html() {
     let mut events = site.events();
     site.edit(APPLE, "Original apple text.", "Edited apple text.");
     let reload = events.wait_for_reload_of("/guide/apple/");
-    assert!(reload["urls"].as_array().unwrap().len() < 5, "one edit re-renders little: {reload}");
+    assert!(
+        reload["urls"].as_array().unwrap().len() < 5,
+        "one edit re-renders little: {reload}"
+    );
     let after = site.get("/guide/apple/");
-    assert!(after.text().contains("Edited apple text."), "{}", after.text());
-    assert!(after.text().contains(r#"<script src="/_helpsite/livereload.js""#));
+    assert!(
+        after.text().contains("Edited apple text."),
+        "{}",
+        after.text()
+    );
+    assert!(
+        after
+            .text()
+            .contains(r#"<script src="/_helpsite/livereload.js""#)
+    );
     assert_ne!(before.header("etag"), after.header("etag"));
 }
 
@@ -32,7 +43,13 @@ fn broken_yaml_shows_error_keeps_last_good_build_and_clears() {
     let first = &error["errors"][0];
     assert_eq!(first["file"], APPLE, "{error}");
     assert_eq!(first["line"], 4, "{error}");
-    assert!(first["snippet"].as_array().unwrap().iter().any(|l| l["marked"] == true && l["text"] == "weigth: 1"));
+    assert!(
+        first["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["marked"] == true && l["text"] == "weigth: 1")
+    );
     // The last good build is still served, the broken page included.
     let apple = site.get("/guide/apple/");
     assert_eq!(apple.status, 200);
@@ -54,11 +71,20 @@ fn broken_yaml_shows_error_keeps_last_good_build_and_clears() {
 fn adding_and_deleting_a_page_updates_navigation() {
     let site = Served::start("serve");
     let mut events = site.events();
-    site.write("content/guide/date.md", "---\ntitle: Date page\nweight: 4\n---\nDate text.\n");
+    site.write(
+        "content/guide/date.md",
+        "---\ntitle: Date page\nweight: 4\n---\nDate text.\n",
+    );
     events.wait_for_reload_of("/guide/date/");
     assert!(site.get("/guide/date/").text().contains("Date text."));
-    assert!(site.get("/guide/").text().contains("Date page"), "the section lists it");
-    assert!(site.get("/guide/cherry/").text().contains("/guide/date/"), "its sibling links to it (next)");
+    assert!(
+        site.get("/guide/").text().contains("Date page"),
+        "the section lists it"
+    );
+    assert!(
+        site.get("/guide/cherry/").text().contains("/guide/date/"),
+        "its sibling links to it (next)"
+    );
 
     std::fs::remove_file(site.root().join("content/guide/date.md")).unwrap();
     events.wait_for_reload_of("/guide/date/");
@@ -72,53 +98,94 @@ fn adding_and_deleting_a_page_updates_navigation() {
 fn renaming_with_an_alias_keeps_the_old_url_and_rechecks_links() {
     let site = Served::start("serve");
     let mut events = site.events();
-    let text = site.read(APPLE).replace("weight: 1", "weight: 1\naliases: [/guide/apple/]");
+    let text = site
+        .read(APPLE)
+        .replace("weight: 1", "weight: 1\naliases: [/guide/apple/]");
     site.write("content/guide/apricot.md", text);
     std::fs::remove_file(site.root().join(APPLE)).unwrap();
     // banana.md links to apple.md, which is gone: the link check runs again and says so.
     let error = events.wait_for("error");
-    let banana = error["errors"].as_array().unwrap().iter().find(|e| e["file"] == "content/guide/banana.md");
+    let banana = error["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "content/guide/banana.md");
     assert!(banana.is_some_and(|e| e["line"] == 5), "{error}");
 
-    site.edit("content/guide/banana.md", "(apple.md#first-heading)", "(apricot.md#first-heading)");
+    site.edit(
+        "content/guide/banana.md",
+        "(apple.md#first-heading)",
+        "(apricot.md#first-heading)",
+    );
     events.wait_for("ok");
-    assert!(site.get("/guide/apricot/").text().contains("Original apple text."));
+    assert!(
+        site.get("/guide/apricot/")
+            .text()
+            .contains("Original apple text.")
+    );
     let old = site.get("/guide/apple/");
     assert_eq!(old.status, 200, "the alias page");
     assert!(old.text().contains("/guide/apricot/"), "{}", old.text());
-    assert!(site.get("/guide/banana/").text().contains("/guide/apricot/#first-heading"));
+    assert!(
+        site.get("/guide/banana/")
+            .text()
+            .contains("/guide/apricot/#first-heading")
+    );
 }
 
 #[test]
 fn template_change_rebuilds_every_page() {
     let site = Served::start("serve");
     let mut events = site.events();
+    // A new `templates/` folder with an override of a partial every page includes.
     site.write(
-        "templates/page.html",
-        "{% extends \"base.html\" %}{% block content %}<p class=\"custom\">Custom {{ page.title }}</p>{% endblock content %}",
+        "templates/partials/still-stuck.html",
+        "<p class=\"custom\">Custom help for {{ site.title }}</p>",
     );
     events.wait_for_reload_of("/guide/banana/");
-    assert!(site.get("/guide/apple/").text().contains("Custom Apple page"));
-    assert!(site.get("/guide/banana/").text().contains("Custom Banana page"));
+    for url in ["/", "/guide/", "/guide/apple/", "/guide/banana/"] {
+        assert!(
+            site.get(url)
+                .text()
+                .contains("Custom help for Serve Fixture"),
+            "{url}"
+        );
+    }
 }
 
 #[test]
 fn stylesheet_change_swaps_css_without_reload() {
-    let site = Served::start("serve");
+    let site = Served::start_with("serve", |root| {
+        std::fs::create_dir(root.join("static")).unwrap()
+    });
     let mut events = site.events();
     site.write("static/style.css", "body { color: rebeccapurple }\n");
     let css = events.wait_for("css");
-    let url = css["urls"].as_array().unwrap().iter().find(|u| u.as_str().unwrap().contains("style")).unwrap();
+    let url = css["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u.as_str().unwrap().contains("style"))
+        .unwrap();
     let sheet = site.get(url.as_str().unwrap());
     assert_eq!(sheet.status, 200);
     assert!(sheet.text().contains("rebeccapurple"));
-    assert!(!events.log.iter().any(|(name, _)| name == "reload"), "{:?}", events.log);
+    assert!(
+        !events.log.iter().any(|(name, _)| name == "reload"),
+        "{:?}",
+        events.log
+    );
 }
 
 #[test]
 fn stale_page_is_told_to_reload_when_it_connects() {
     let site = Served::start("serve");
-    let etag = site.get("/guide/apple/").header("etag").unwrap().trim_matches('"').to_string();
+    let etag = site
+        .get("/guide/apple/")
+        .header("etag")
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
     let mut fresh = site.events_for(&format!("?path=/guide/apple/&etag={etag}"));
     let mut watcher = site.events();
     site.edit(APPLE, "Original apple text.", "Newer apple text.");
@@ -139,8 +206,14 @@ fn pretty_urls_404_and_methods() {
     assert_eq!(index.status, 200);
     let missing = site.get("/no/such/page/");
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.header("content-type"), Some("text/html; charset=utf-8"));
-    assert!(missing.text().contains("/_helpsite/livereload.js"), "the site's 404 page, served by the preview");
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        missing.text().contains("/_helpsite/livereload.js"),
+        "the site's 404 page, served by the preview"
+    );
     let head = site.request("HEAD /guide/apple/ HTTP/1.0\r\n\r\n");
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
@@ -153,7 +226,11 @@ fn content_types() {
     let site = Served::start_with("serve", |root| {
         std::fs::write(root.join("content/guide/module.wasm"), b"\0asm\x01\0\0\0").unwrap();
         std::fs::write(root.join("content/guide/data.json"), b"{}").unwrap();
-        std::fs::write(root.join("content/guide/icon.svg"), b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+        std::fs::write(
+            root.join("content/guide/icon.svg"),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
     });
     for (path, expected) in [
         ("/guide/module.wasm", "application/wasm"),
@@ -168,9 +245,17 @@ fn content_types() {
         assert_eq!(response.header("content-type"), Some(expected), "{path}");
     }
     let page = site.get("/guide/apple/");
-    let sheet = page.text().split("href=\"").filter_map(|s| s.split('"').next()).find(|h| h.ends_with(".css")).map(String::from);
+    let sheet = page
+        .text()
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.ends_with(".css"))
+        .map(String::from);
     let sheet = site.get(&sheet.expect("the page links a stylesheet"));
-    assert_eq!(sheet.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        sheet.header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
 }
 
 #[test]
@@ -193,7 +278,9 @@ fn data() -> Vec<u8> {
 
 #[test]
 fn byte_ranges() {
-    let site = Served::start_with("serve", |root| std::fs::write(root.join("content/guide/data.bin"), data()).unwrap());
+    let site = Served::start_with("serve", |root| {
+        std::fs::write(root.join("content/guide/data.bin"), data()).unwrap()
+    });
     let whole = site.get("/guide/data.bin");
     assert_eq!(whole.header("accept-ranges"), Some("bytes"));
     assert_eq!(whole.body, data());
@@ -207,10 +294,19 @@ fn byte_ranges() {
     let beyond = site.get_with("/guide/data.bin", &[("Range", "bytes=5000-")]);
     assert_eq!(beyond.status, 416);
     assert_eq!(beyond.header("content-range"), Some("bytes */4096"));
-    let stale = site.get_with("/guide/data.bin", &[("Range", "bytes=0-9"), ("If-Range", "\"old\"")]);
-    assert_eq!(stale.status, 200, "If-Range with another ETag gets the whole file");
+    let stale = site.get_with(
+        "/guide/data.bin",
+        &[("Range", "bytes=0-9"), ("If-Range", "\"old\"")],
+    );
+    assert_eq!(
+        stale.status, 200,
+        "If-Range with another ETag gets the whole file"
+    );
     // Ranges are never compressed, even when the client accepts gzip.
-    let gz = site.get_with("/guide/data.bin", &[("Range", "bytes=0-99"), ("Accept-Encoding", "gzip")]);
+    let gz = site.get_with(
+        "/guide/data.bin",
+        &[("Range", "bytes=0-99"), ("Accept-Encoding", "gzip")],
+    );
     assert_eq!(gz.status, 206);
     assert_eq!(gz.header("content-encoding"), None);
     assert_eq!(gz.body, &data()[..100]);
@@ -224,9 +320,14 @@ fn gzip_when_accepted() {
     let gz = site.get_with("/guide/apple/", &[("Accept-Encoding", "gzip")]);
     assert_eq!(gz.status, 200);
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
-    assert!(gz.header("vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+    assert!(
+        gz.header("vary")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    );
     let mut decoded = Vec::new();
-    flate2::read::GzDecoder::new(&gz.body[..]).read_to_end(&mut decoded).unwrap();
+    flate2::read::GzDecoder::new(&gz.body[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
     assert_eq!(decoded, plain.body);
     assert!(gz.body.len() < plain.body.len());
 }
@@ -266,9 +367,18 @@ fn traversal_is_refused_and_nothing_outside_is_read() {
         "/../site/content/guide/apple.md",
     ] {
         let response = site.request(&format!("GET {path} HTTP/1.0\r\n\r\n"));
-        assert!(matches!(response.status, 400 | 404), "{path}: {}", response.status);
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{path}: {}",
+            response.status
+        );
         let text = response.text();
-        assert!(!text.contains("TOP-SECRET") && !text.contains("root:") && !text.contains("title: Apple"), "{path}");
+        assert!(
+            !text.contains("TOP-SECRET")
+                && !text.contains("root:")
+                && !text.contains("title: Apple"),
+            "{path}"
+        );
     }
 }
 
@@ -287,12 +397,21 @@ fn port_in_use_names_the_port_and_suggests_another() {
     let site = Served::start("serve");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let builder = helpsite::serve::incremental::Incremental::new(&site.root(), Default::default());
-    let err = match runtime.block_on(helpsite::serve::start(Box::new(builder), &site.root(), site.addr)) {
+    let err = match runtime.block_on(helpsite::serve::start(
+        Box::new(builder),
+        &site.root(),
+        site.addr,
+    )) {
         Ok(_) => panic!("a second server on the same port started"),
         Err(err) => err.to_string(),
     };
     let port = site.addr.port();
-    assert!(err.starts_with(&format!("error: port `{port}` on `127.0.0.1` is already in use")), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "error: port `{port}` on `127.0.0.1` is already in use"
+        )),
+        "{err}"
+    );
     assert!(err.contains("hint: ") && err.contains("--port"), "{err}");
 }
 
@@ -309,6 +428,9 @@ fn build_output_never_carries_the_reload_script() {
     assert!(!report.diagnostics.has_errors(), "{}", report.diagnostics);
     assert!(report.output.len() > 5);
     for (path, bytes) in &report.output.files {
-        assert!(!String::from_utf8_lossy(bytes).contains("_helpsite/livereload"), "{path}");
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("_helpsite/livereload"),
+            "{path}"
+        );
     }
 }

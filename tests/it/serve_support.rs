@@ -33,7 +33,9 @@ impl Served {
     /// Serves a copy of the fixture after `prepare` adjusted the copy.
     pub fn start_with(fixture: &str, prepare: impl FnOnce(&Path)) -> Served {
         let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
         copy_tree(&from, &dir.path().join("site"));
         prepare(&dir.path().join("site"));
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -42,13 +44,25 @@ impl Served {
             .build()
             .unwrap();
         let root = dir.path().join("site");
-        let options = LoadOptions { drafts: true, ..LoadOptions::default() };
+        let options = LoadOptions {
+            drafts: true,
+            ..LoadOptions::default()
+        };
         let builder = Incremental::new(&root, options);
         let preview = runtime
-            .block_on(helpsite::serve::start(Box::new(builder), &root, "127.0.0.1:0".parse().unwrap()))
+            .block_on(helpsite::serve::start(
+                Box::new(builder),
+                &root,
+                "127.0.0.1:0".parse().unwrap(),
+            ))
             .unwrap_or_else(|d| panic!("{d}"));
         let addr = preview.addr;
-        Served { runtime, preview: Some(preview), addr, dir }
+        Served {
+            runtime,
+            preview: Some(preview),
+            addr,
+            dir,
+        }
     }
 
     pub fn root(&self) -> PathBuf {
@@ -82,7 +96,10 @@ impl Served {
     }
 
     pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
-        let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
         self.request(&format!("GET {path} HTTP/1.0\r\n{extra}\r\n"))
     }
 
@@ -104,12 +121,20 @@ impl Served {
     /// An event stream opened with a query (`?path=/x/&etag=…`).
     pub fn events_for(&self, query: &str) -> Events {
         let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
         write!(stream, "GET /_helpsite/events{query} HTTP/1.0\r\n\r\n").unwrap();
-        let mut events = Events { reader: BufReader::new(stream), log: Vec::new() };
+        let mut events = Events {
+            reader: BufReader::new(stream),
+            log: Vec::new(),
+        };
         let mut status = String::new();
         events.read_line(&mut status);
-        assert!(status.starts_with("HTTP/1.0 200") || status.starts_with("HTTP/1.1 200"), "{status}");
+        assert!(
+            status.starts_with("HTTP/1.0 200") || status.starts_with("HTTP/1.1 200"),
+            "{status}"
+        );
         loop {
             let mut line = String::new();
             events.read_line(&mut line);
@@ -139,19 +164,36 @@ pub struct Response {
 
 impl Response {
     fn parse(bytes: &[u8]) -> Response {
-        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete head");
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a complete head");
         let head = String::from_utf8_lossy(&bytes[..end]);
         let mut lines = head.lines();
-        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         let headers = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
-        Response { status, headers, body: bytes[end + 4..].to_vec() }
+        Response {
+            status,
+            headers,
+            body: bytes[end + 4..].to_vec(),
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -174,7 +216,12 @@ impl Events {
             match self.reader.read_line(line) {
                 Ok(0) => return false,
                 Ok(_) => return true,
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
                     if started.elapsed() > WAIT {
                         return false;
                     }
@@ -222,7 +269,9 @@ impl Events {
     pub fn wait_for_reload_of(&mut self, url: &str) -> serde_json::Value {
         loop {
             let data = self.wait_for("reload");
-            let named = data["urls"].as_array().is_some_and(|u| u.iter().any(|u| u == url));
+            let named = data["urls"]
+                .as_array()
+                .is_some_and(|u| u.iter().any(|u| u == url));
             if named || data["all"] == true {
                 return data;
             }
