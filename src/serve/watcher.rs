@@ -8,14 +8,22 @@
 //! within a millisecond or two, so the window is kept short for speed; once a batch turns out
 //! to be a burst (`git checkout`, a search-and-replace over many files) the window widens so the
 //! whole burst becomes one rebuild.
+//!
+//! A quiet window alone cannot tell a finished write from a writer that was descheduled between
+//! truncating a file and writing it (seen on a loaded machine: the build read an empty page).
+//! Where the platform reports closes (inotify), a batch also waits until every input file that
+//! was modified has been closed again, up to [`OPEN_WRITE_LIMIT`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::CreateKind;
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use super::change::{self, ChangeKind};
 
 /// Folders under the root whose contents are inputs.
 pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
@@ -25,6 +33,8 @@ const QUIET: Duration = Duration::from_millis(10);
 /// Quiet time once a batch holds more than [`BURST_EVENTS`] events.
 const BURST_QUIET: Duration = Duration::from_millis(100);
 const BURST_EVENTS: usize = 64;
+/// The longest a batch waits for a modified file to be closed (an editor may keep it open).
+const OPEN_WRITE_LIMIT: Duration = Duration::from_millis(500);
 /// A batch is cut after this long even if events keep coming, so a file written in a loop
 /// cannot starve the rebuild.
 const MAX_BATCH: Duration = Duration::from_secs(2);
@@ -35,6 +45,10 @@ pub struct Watcher {
     inner: RecommendedWatcher,
     rx: Receiver<notify::Result<Event>>,
     root: PathBuf,
+    /// Input files modified and not closed since.
+    open_writes: HashSet<PathBuf>,
+    /// The platform reports closes after writing; without them `open_writes` means nothing.
+    sees_closes: bool,
 }
 
 impl Watcher {
@@ -56,11 +70,13 @@ impl Watcher {
             inner,
             rx,
             root: root.to_path_buf(),
+            open_writes: HashSet::new(),
+            sees_closes: false,
         })
     }
 
-    /// Blocks until events arrive, then collects until the quiet window passes. `None` once
-    /// `stop` is set.
+    /// Blocks until events arrive, then collects until the quiet window passes with no input
+    /// file left half-written. `None` once `stop` is set.
     pub fn next_batch(&mut self, stop: &AtomicBool) -> Option<Vec<Event>> {
         let first = loop {
             if stop.load(Ordering::Relaxed) {
@@ -83,22 +99,57 @@ impl Watcher {
             };
             match self.rx.recv_timeout(quiet) {
                 Ok(event) => self.take(event, &mut batch),
+                Err(RecvTimeoutError::Timeout)
+                    if self.writing() && started.elapsed() < OPEN_WRITE_LIMIT => {}
                 Err(_) => break,
             }
             if started.elapsed() > MAX_BATCH {
                 break;
             }
         }
+        self.open_writes.clear();
         Some(batch)
+    }
+
+    /// Whether an input file is still being written.
+    fn writing(&self) -> bool {
+        self.sees_closes && !self.open_writes.is_empty()
     }
 
     fn take(&mut self, event: notify::Result<Event>, batch: &mut Vec<Event>) {
         match event {
             Ok(event) => {
                 self.watch_new_input_dir(&event);
+                self.track_writes(&event);
                 batch.push(event);
             }
             Err(err) => eprintln!("warning: file watching: {err}"),
+        }
+    }
+
+    /// Follows which input files are open for writing. Ignored files (vim keeps its `.swp`
+    /// open and writes it all the time) do not count.
+    fn track_writes(&mut self, event: &Event) {
+        let kinds = change::classify(&self.root, event);
+        let inputs = event
+            .paths
+            .iter()
+            .zip(kinds)
+            .filter(|(_, k)| *k != ChangeKind::Ignore);
+        for (path, _) in inputs {
+            match event.kind {
+                EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+                    self.open_writes.insert(path.clone());
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                    self.sees_closes = true;
+                    self.open_writes.remove(path);
+                }
+                EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)) => {
+                    self.open_writes.remove(path);
+                }
+                _ => {}
+            }
         }
     }
 

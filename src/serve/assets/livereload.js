@@ -16,7 +16,8 @@
   if (saved) {
     sessionStorage.removeItem(SCROLL_KEY);
     const { x, y } = JSON.parse(saved);
-    const restore = () => window.scrollTo(x, y);
+    // "instant": the theme may ask for smooth scrolling, which would animate from the top.
+    const restore = () => window.scrollTo({ left: x, top: y, behavior: "instant" });
     restore();
     window.addEventListener("load", restore, { once: true });
   }
