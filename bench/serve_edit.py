@@ -7,7 +7,8 @@ Starts `helpsite serve --port 0` on SITE, listens on /_helpsite/events like an o
   1. saves a body-only edit to one page EDITS times (a different page each time) and times
      save → `reload` event naming that page;
   2. changes one page's title (every page shows the navigation, so all are re-rendered) FULL times;
-  3. touches site.yaml FULL times (a full rebuild: the model is reloaded and every page rendered).
+  3. changes site.yaml's description FULL times (a full rebuild: the model is reloaded and every
+     page rendered, and every page changes).
 The clock starts after the file is closed and stops when the event is read by this client, so
 the figures include the debounce window, the rebuild, the snapshot swap and the SSE delivery.
 Standard library only.
@@ -150,7 +151,8 @@ def main():
         path = os.path.join(root, rel)
         original = open(path).read()
         for n in range(args.full):
-            changed = re.sub(r"^title: (.*)$", r"title: \1 v%d" % n, original, count=1, flags=re.M)
+            changed = re.sub(r'^title: "(.*)"$', r'title: "\1 v%d"' % n, original, count=1, flags=re.M)
+            assert changed != original, "the corpus writes titles in double quotes"
             title.append(timed_save(events, path, changed, reloads(url_of(rel))))
             time.sleep(0.2)
         timed_save(events, path, original, reloads(url_of(rel)))
@@ -159,7 +161,9 @@ def main():
         config = os.path.join(root, "site.yaml")
         original = open(config).read()
         for n in range(args.full):
-            full.append(timed_save(events, config, original + "# touched %d\n" % n, reloads("/")))
+            # A description shows on every page: everything is rebuilt and every page changes.
+            changed = original + "description: Benchmark run %d\n" % n
+            full.append(timed_save(events, config, changed, reloads("/")))
             time.sleep(0.2)
         timed_save(events, config, original, reloads("/"))
     finally:

@@ -134,6 +134,27 @@ fn renaming_with_an_alias_keeps_the_old_url_and_rechecks_links() {
 }
 
 #[test]
+fn renamed_heading_breaks_the_links_into_it() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    site.edit(APPLE, "## First heading", "## Renamed heading");
+    let error = events.wait_for("error");
+    let errors = error["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{error}");
+    assert_eq!(errors[0]["file"], "content/guide/banana.md");
+    assert_eq!(errors[0]["line"], 5);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("first-heading"),
+        "{error}"
+    );
+    site.edit(APPLE, "## Renamed heading", "## First heading");
+    events.wait_for("ok");
+}
+
+#[test]
 fn template_change_rebuilds_every_page() {
     let site = Served::start("serve");
     let mut events = site.events();
