@@ -67,12 +67,14 @@ impl Rebuilder {
         let started = Instant::now();
         match self.builder.changed(changes) {
             Ok(update) => {
+                let built = started.elapsed();
                 let css_only = changes.iter().all(is_stylesheet);
                 let changed = self.publish(update, css_only);
                 eprintln!(
-                    "rebuilt for {} in {} ms: {changed} output files changed",
+                    "rebuilt for {} in {} ms (build {} ms): {changed} output files changed",
                     describe(changes),
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    built.as_millis(),
                 );
             }
             Err(diagnostics) => self.fail(diagnostics),

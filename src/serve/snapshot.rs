@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::HeaderValue;
+use rayon::prelude::*;
 
 use super::builder::Update;
 
@@ -29,12 +30,21 @@ pub struct Entry {
 }
 
 /// One complete build, as served.
+///
+/// Stored as a shared base map plus the changes since it, so the next snapshot after a
+/// one-page edit costs a copy of the (small) changes, not of the 10,000-entry map; the changes
+/// are folded into a new base once they grow past [`COMPACT_AFTER`].
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    files: HashMap<String, Arc<Entry>>,
+    base: Arc<HashMap<String, Arc<Entry>>>,
+    /// Added or replaced (`Some`) and removed (`None`) files since `base`.
+    delta: HashMap<String, Option<Arc<Entry>>>,
     /// Where the site is mounted, `/` or `/help/` (from `base_url`).
     pub base_path: String,
 }
+
+/// Changed paths kept beside the base before they are folded into a new one.
+const COMPACT_AFTER: usize = 512;
 
 /// What one update changed, by output path.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,59 +55,98 @@ pub struct Diff {
 
 impl Snapshot {
     pub fn get(&self, path: &str) -> Option<&Arc<Entry>> {
-        self.files.get(path)
+        match self.delta.get(path) {
+            Some(entry) => entry.as_ref(),
+            None => self.base.get(path),
+        }
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+    /// Every path served, in no particular order.
+    fn paths(&self) -> impl Iterator<Item = &String> {
+        let kept = self.base.keys().filter(|p| !self.delta.contains_key(*p));
+        let changed = self
+            .delta
+            .iter()
+            .filter(|(_, e)| e.is_some())
+            .map(|(p, _)| p);
+        kept.chain(changed)
     }
 
     /// The next snapshot: this one with `update` applied, and which paths really changed.
-    /// Entries whose bytes did not change are shared, not rebuilt.
+    /// Entries whose bytes did not change are shared, not rebuilt; new ones are hashed (and
+    /// HTML given its reload tag) in parallel, which matters for a full build's 400 MB.
     pub fn apply(&self, update: Update) -> (Snapshot, Diff) {
-        let mut files = if update.complete {
-            HashMap::with_capacity(update.files.len())
+        let entries: Vec<(String, Arc<Entry>, bool)> = update
+            .files
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let hash = blake3::hash(&bytes);
+                match self.get(&path) {
+                    Some(old) if old.hash == hash => (path, Arc::clone(old), false),
+                    _ => {
+                        let entry = Arc::new(Entry::new(&path, bytes, hash));
+                        (path, entry, true)
+                    }
+                }
+            })
+            .collect();
+        let mut changed: Vec<String> = entries
+            .iter()
+            .filter(|(_, _, new)| *new)
+            .map(|(p, _, _)| p.clone())
+            .collect();
+        let next = if update.complete {
+            let files: HashMap<String, Arc<Entry>> =
+                entries.into_iter().map(|(p, e, _)| (p, e)).collect();
+            changed.extend(self.paths().filter(|p| !files.contains_key(*p)).cloned());
+            Snapshot {
+                base: Arc::new(files),
+                delta: HashMap::new(),
+                base_path: update.base_path,
+            }
         } else {
-            self.files.clone()
+            let mut delta = self.delta.clone();
+            for (path, entry, new) in entries {
+                if new {
+                    delta.insert(path, Some(entry));
+                }
+            }
+            for path in update.removed {
+                if self.get(&path).is_some() {
+                    delta.insert(path.clone(), None);
+                    changed.push(path);
+                }
+            }
+            let next = Snapshot {
+                base: Arc::clone(&self.base),
+                delta,
+                base_path: update.base_path,
+            };
+            if next.delta.len() > COMPACT_AFTER {
+                next.compacted()
+            } else {
+                next
+            }
         };
-        let mut changed = Vec::new();
-        for (path, bytes) in update.files {
-            let hash = blake3::hash(&bytes);
-            match self.files.get(&path) {
-                Some(old) if old.hash == hash => {
-                    files.insert(path, Arc::clone(old));
-                }
-                _ => {
-                    let entry = Entry::new(&path, bytes, hash);
-                    changed.push(path.clone());
-                    files.insert(path, Arc::new(entry));
-                }
-            }
-        }
-        for path in update.removed {
-            if files.remove(&path).is_some() {
-                changed.push(path);
-            }
-        }
-        if update.complete {
-            changed.extend(
-                self.files
-                    .keys()
-                    .filter(|p| !files.contains_key(*p))
-                    .cloned(),
-            );
-        }
         changed.sort();
         changed.dedup();
-        let next = Snapshot {
-            files,
-            base_path: update.base_path,
-        };
         (next, Diff { paths: changed })
+    }
+
+    /// The same files with the changes folded into a new base.
+    fn compacted(self) -> Snapshot {
+        let mut base = (*self.base).clone();
+        for (path, entry) in self.delta {
+            match entry {
+                Some(entry) => base.insert(path, entry),
+                None => base.remove(&path),
+            };
+        }
+        Snapshot {
+            base: Arc::new(base),
+            delta: HashMap::new(),
+            base_path: self.base_path,
+        }
     }
 }
 
@@ -138,17 +187,14 @@ pub fn reload_tag(etag: &str) -> String {
 }
 
 /// Inserts the reload tag before the last `</body>`, or appends it when there is none.
-fn inject_reload(html: Vec<u8>, etag: &str) -> Vec<u8> {
+fn inject_reload(mut html: Vec<u8>, etag: &str) -> Vec<u8> {
     let tag = reload_tag(etag);
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + tag.len());
-    out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(&html[at..]);
-    out
+    html.splice(at..at, tag.bytes());
+    html
 }
 
 /// Content type by extension. Text types say UTF-8, which is what the build writes.
@@ -255,6 +301,28 @@ mod tests {
             body(&s, "old/index.html"),
             redirect,
             "redirect pages are left alone"
+        );
+    }
+
+    #[test]
+    fn many_small_updates_compact_into_the_base() {
+        let (mut s, _) = Snapshot::default().apply(update(&[("keep.txt", "k")], &[], true));
+        for i in 0..(COMPACT_AFTER + 10) {
+            let name = format!("f{i}.txt");
+            let (next, diff) = s.apply(update(&[(&name, "x")], &["keep.txt"], false));
+            assert_eq!(diff.paths.len(), if i == 0 { 2 } else { 1 });
+            s = next;
+        }
+        assert!(s.delta.len() < COMPACT_AFTER, "compacted");
+        assert!(s.get("keep.txt").is_none());
+        assert!(
+            s.get("f0.txt").is_some() && s.get(&format!("f{}.txt", COMPACT_AFTER + 9)).is_some()
+        );
+        let (_, diff) = s.apply(update(&[("f1.txt", "x")], &[], true));
+        assert_eq!(
+            diff.paths.len(),
+            COMPACT_AFTER + 9,
+            "a complete update drops the rest"
         );
     }
 
