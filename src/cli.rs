@@ -31,6 +31,8 @@ pub enum Command {
     Feedback(helpsite::ledger::FeedbackArgs),
     /// Search the site as readers do, printing links ready to paste into a reply
     Search(SearchArgs),
+    /// Serve the site with live reload while you edit (drafts shown)
+    Serve(helpsite::serve::ServeArgs),
 }
 
 /// Where the site is.

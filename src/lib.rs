@@ -16,5 +16,6 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod search_index;
+pub mod serve;
 pub mod site;
 pub mod yaml;

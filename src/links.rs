@@ -58,23 +58,39 @@ pub fn resolve_url(site: &Site, url: &str) -> Resolution {
 
 /// Every link, alias and nav problem of the site.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = site
+        .pages()
+        .iter()
+        .flat_map(|p| check_page(site, p))
+        .collect();
+    out.extend(check_site_wide(site));
+    out
+}
+
+/// The problems of one page's links. The preview server re-checks only the pages an edit can
+/// affect: the edited page, and the pages linking into it when its anchors changed.
+pub fn check_page(site: &Site, page: &Page) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for page in site.pages() {
-        for link in &page.body.links {
-            if let Some(problem) = check_target(site, page, &link.target) {
-                let mut d = Diagnostic::error(format!(
-                    "broken link `{}`: {}",
-                    link.written, problem.reason
-                ))
-                .at(&page.file)
-                .line(link.line);
-                if let Some(hint) = problem.hint {
-                    d = d.hint(hint);
-                }
-                out.push(d);
+    for link in &page.body.links {
+        if let Some(problem) = check_target(site, page, &link.target) {
+            let mut d = Diagnostic::error(format!(
+                "broken link `{}`: {}",
+                link.written, problem.reason
+            ))
+            .at(&page.file)
+            .line(link.line);
+            if let Some(hint) = problem.hint {
+                d = d.hint(hint);
             }
+            out.push(d);
         }
     }
+    out
+}
+
+/// The problems that belong to no single page's links: alias collisions and `site.yaml` nav.
+pub fn check_site_wide(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     check_aliases(site, &mut out);
     check_nav(site, &mut out);
     out

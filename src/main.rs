@@ -32,6 +32,13 @@ fn main() -> ExitCode {
         Command::New(args) => new(args),
         Command::Feedback(args) => Ok(feedback(args)),
         Command::Search(args) => search(args),
+        Command::Serve(args) => match helpsite::serve::run(&args) {
+            Ok(()) => Ok(Outcome::Ok),
+            Err(d) => {
+                eprintln!("{d}");
+                return ExitCode::from(2);
+            }
+        },
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -154,9 +154,25 @@ impl Site {
                     .hint("reload the whole site"),
             ]);
         };
-        let section = self.content.pages[i].section;
-        self.content.pages[i] = Page { section, ..page };
-        self.index();
+        self.replace_page(i, page);
         Ok(i)
+    }
+
+    /// Puts a freshly parsed version of page `i` (same source) into the model: it keeps its
+    /// section, sections are re-ordered when its title or weight changed, and the alias lookup
+    /// is rebuilt when its aliases changed (source and URL, hence the other lookups, are the
+    /// same). The preview server parses first (to compare old and new) and then calls this.
+    pub fn replace_page(&mut self, i: usize, page: Page) {
+        let old = &self.content.pages[i];
+        let reorder = old.meta.title != page.meta.title || old.meta.weight != page.meta.weight;
+        let reindex = old.meta.aliases != page.meta.aliases;
+        let section = old.section;
+        self.content.pages[i] = Page { section, ..page };
+        if reorder {
+            content::sort_sections(&self.content.pages, &mut self.content.sections);
+        }
+        if reindex {
+            self.index();
+        }
     }
 }

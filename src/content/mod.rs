@@ -321,6 +321,13 @@ fn arrange(dirs: &[String], pages: &mut [Page], base_path: &str) -> Vec<Section>
             sections[page.section].pages.push(i);
         }
     }
+    sort_sections(pages, &mut sections);
+    sections
+}
+
+/// Orders every section's pages and sub-sections by weight, then title. Also called by the
+/// preview server after an edit changed a title or weight (`Site::replace_page`).
+pub fn sort_sections(pages: &[Page], sections: &mut [Section]) {
     let order = |meta: Option<&FrontMatter>, fallback: &str| {
         let weight = meta.and_then(|m| m.weight);
         (
@@ -340,7 +347,6 @@ fn arrange(dirs: &[String], pages: &mut [Page], base_path: &str) -> Vec<Section>
         });
         sections[s].children = children;
     }
-    sections
 }
 
 fn parent_dir(dir: &str) -> Option<&str> {

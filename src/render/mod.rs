@@ -253,19 +253,8 @@ impl Renderer {
             if site.page_by_url(alias).is_some() {
                 continue; // a collision, reported by the link check
             }
-            let target_url = &site.pages()[target].url;
-            let permalink = site.config.permalink(target_url);
-            let html = if self.tera.contains_template("alias.html") {
-                let mut ctx = self.base_context(site, target_url);
-                ctx.insert("target", target_url);
-                ctx.insert("permalink", &permalink);
-                self.tera
-                    .render("alias.html", &ctx)
-                    .map_err(|e| self.render_error(&e, alias))?
-            } else {
-                extras::fallback_alias(target_url, &permalink)
-            };
-            output.insert(url::output_path(base, alias), html);
+            let (path, html) = self.render_alias(site, alias, target)?;
+            output.insert(path, html);
         }
         output.insert(reserved::SITEMAP, extras::sitemap(site));
         output.insert(reserved::ROBOTS, extras::robots(site));
@@ -290,6 +279,29 @@ impl Renderer {
             Some(cause) => d.cause(format!("{cause} ({context})")),
             None => d.cause(context),
         }
+    }
+
+    /// The redirect page written at `alias` (a URL) for page `target`: its output path and
+    /// HTML. The preview server calls it for the aliases of an edited page.
+    pub fn render_alias(
+        &self,
+        site: &Site,
+        alias: &str,
+        target: usize,
+    ) -> Result<(String, String), Diagnostic> {
+        let target_url = &site.pages()[target].url;
+        let permalink = site.config.permalink(target_url);
+        let html = if self.tera.contains_template("alias.html") {
+            let mut ctx = self.base_context(site, target_url);
+            ctx.insert("target", target_url);
+            ctx.insert("permalink", &permalink);
+            self.tera
+                .render("alias.html", &ctx)
+                .map_err(|e| self.render_error(&e, alias))?
+        } else {
+            extras::fallback_alias(target_url, &permalink)
+        };
+        Ok((url::output_path(site.config.base_path(), alias), html))
     }
 
     /// Plain static name → published URL.

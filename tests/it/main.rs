@@ -23,3 +23,5 @@ mod output;
 mod render;
 mod search;
 mod sent_links;
+mod serve;
+mod serve_support;

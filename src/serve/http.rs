@@ -1,0 +1,253 @@
+//! The preview server's routes, and serving site files from the current snapshot as a careful
+//! static host would: pretty URLs, the site's own 404 page, ETag revalidation, single byte
+//! ranges (the browser search reads its index by range), and gzip for clients that accept it.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{
+    ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    IF_RANGE, LOCATION, RANGE, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+
+use super::snapshot::{Entry, Snapshot, reload_tag};
+use super::state::AppState;
+use super::urlpath::{self, Refused};
+use super::{api, assets, events};
+
+/// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/_helpsite/events", get(events::stream_events))
+        .route("/_helpsite/livereload.js", get(assets::script))
+        .route("/_helpsite/livereload.css", get(assets::style))
+        .route("/api/search", get(api::search))
+        .fallback(site_file)
+        // Skips event streams, ranges and tiny bodies by itself.
+        .layer(CompressionLayer::new().gzip(true))
+        .with_state(state)
+}
+
+async fn site_file(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(ALLOW, "GET, HEAD")]).into_response();
+    }
+    let site = state.site.load_full();
+    let raw = uri.path();
+    let path = match urlpath::resolve(raw, &site.base_path) {
+        Ok(Some(path)) => path,
+        Ok(None) if format!("{raw}/") == site.base_path => {
+            return redirect(&site.base_path, uri.query());
+        }
+        Ok(None) => return not_found(&site),
+        Err(why) => return bad_request(why),
+    };
+    if let Some(entry) = site.get(&path.file()) {
+        return respond(entry, &headers);
+    }
+    match path.dir_index() {
+        Some(index) if site.get(&index).is_some() => redirect(&format!("{raw}/"), uri.query()),
+        _ => not_found(&site),
+    }
+}
+
+/// A 200, 206, 304 or 416 for `entry`, depending on the request's conditional and range headers.
+fn respond(entry: &Entry, headers: &HeaderMap) -> Response {
+    if headers
+        .get(IF_NONE_MATCH)
+        .is_some_and(|v| etag_matches(v, &entry.etag))
+    {
+        return (StatusCode::NOT_MODIFIED, common_headers(entry)).into_response();
+    }
+    let range = headers
+        .get(RANGE)
+        .filter(|_| headers.get(IF_RANGE).is_none_or(|v| v == entry.etag))
+        .and_then(|v| v.to_str().ok());
+    let total = entry.body.len() as u64;
+    match range.map(|r| byte_range(r, total)) {
+        Some(RangeAnswer::Partial(start, end)) => {
+            let body = entry.body.slice(start as usize..=end as usize);
+            let content_range = format!("bytes {start}-{end}/{total}");
+            (
+                StatusCode::PARTIAL_CONTENT,
+                common_headers(entry),
+                [(CONTENT_RANGE, content_range)],
+                body,
+            )
+                .into_response()
+        }
+        Some(RangeAnswer::Unsatisfiable) => {
+            let content_range = format!("bytes */{total}");
+            (
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                common_headers(entry),
+                [(CONTENT_RANGE, content_range)],
+            )
+                .into_response()
+        }
+        Some(RangeAnswer::Whole) | None => {
+            (common_headers(entry), entry.body.clone()).into_response()
+        }
+    }
+}
+
+fn common_headers(entry: &Entry) -> [(axum::http::HeaderName, HeaderValue); 5] {
+    [
+        (CONTENT_TYPE, entry.content_type.clone()),
+        (ETAG, entry.etag.clone()),
+        // Revalidate every time: edits must show at once, and the ETag makes it cheap.
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+    ]
+}
+
+/// `If-None-Match` uses the weak comparison: `W/` prefixes are ignored, `*` matches anything.
+fn etag_matches(header: &HeaderValue, etag: &HeaderValue) -> bool {
+    let Ok(list) = header.to_str() else {
+        return false;
+    };
+    let ours = etag.to_str().unwrap_or_default();
+    list.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.trim_start_matches("W/") == ours)
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAnswer {
+    /// Inclusive byte range.
+    Partial(u64, u64),
+    Unsatisfiable,
+    /// Ignore the header: other units, or several ranges (allowed by RFC 9110 §14.2).
+    Whole,
+}
+
+fn byte_range(header: &str, total: u64) -> RangeAnswer {
+    if !header.starts_with("bytes=") {
+        return RangeAnswer::Whole;
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(header) else {
+        return RangeAnswer::Unsatisfiable;
+    };
+    if parsed.ranges.len() > 1 {
+        return RangeAnswer::Whole;
+    }
+    match parsed.validate(total) {
+        Ok(ranges) if total > 0 => {
+            let r = &ranges[0];
+            RangeAnswer::Partial(*r.start(), *r.end())
+        }
+        _ => RangeAnswer::Unsatisfiable,
+    }
+}
+
+/// Temporary (307) so browsers do not cache it across edits that turn a page into a file.
+fn redirect(location: &str, query: Option<&str>) -> Response {
+    let target = match query {
+        Some(q) => format!("{location}?{q}"),
+        None => location.to_string(),
+    };
+    (
+        StatusCode::TEMPORARY_REDIRECT,
+        [(LOCATION, target), (CACHE_CONTROL, "no-cache".into())],
+    )
+        .into_response()
+}
+
+/// The site's own `404.html`; without one (the first build failed) a bare page that still
+/// carries the reload script, so the error overlay shows and the page recovers by itself.
+fn not_found(site: &Snapshot) -> Response {
+    let headers = [(CACHE_CONTROL, HeaderValue::from_static("no-cache"))];
+    match site.get("404.html") {
+        Some(entry) => (
+            StatusCode::NOT_FOUND,
+            headers,
+            [(CONTENT_TYPE, entry.content_type.clone())],
+            entry.body.clone(),
+        )
+            .into_response(),
+        None => {
+            let html = format!(
+                "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not found</title>\
+                 <body><h1>Not found</h1><p>This page is not in the current build.</p>{}</body></html>",
+                reload_tag("")
+            );
+            let ct = [(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )];
+            (StatusCode::NOT_FOUND, headers, ct, Body::from(html)).into_response()
+        }
+    }
+}
+
+fn bad_request(why: Refused) -> Response {
+    let message = match why {
+        Refused::DotSegment => "bad request: `.` and `..` are not allowed in paths\n",
+        Refused::BadCharacter => {
+            "bad request: the path holds a backslash, control character or encoded `%`\n"
+        }
+        Refused::EmptySegment => "bad request: empty path segment\n",
+        Refused::NotUtf8 => "bad request: the path is not UTF-8\n",
+    };
+    (
+        StatusCode::BAD_REQUEST,
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        use RangeAnswer::*;
+        for (header, total, expected) in [
+            ("bytes=0-3", 10, Partial(0, 3)),
+            ("bytes=4-", 10, Partial(4, 9)),
+            ("bytes=-3", 10, Partial(7, 9)),
+            ("bytes=8-100", 10, Partial(8, 9)),
+            ("bytes=10-", 10, Unsatisfiable),
+            ("bytes=5-2", 10, Unsatisfiable),
+            ("bytes=-11", 10, Unsatisfiable),
+            ("bytes=0-0", 0, Unsatisfiable),
+            ("bytes=x-y", 10, Unsatisfiable),
+            ("bytes=0-1,4-5", 10, Whole),
+            ("items=0-1", 10, Whole),
+        ] {
+            assert_eq!(byte_range(header, total), expected, "{header} of {total}");
+        }
+    }
+
+    #[test]
+    fn if_none_match_is_weak_and_takes_lists() {
+        let ours = HeaderValue::from_static("\"abc\"");
+        for (header, expected) in [
+            ("\"abc\"", true),
+            ("W/\"abc\"", true),
+            ("\"x\", \"abc\"", true),
+            ("*", true),
+            ("\"abd\"", false),
+        ] {
+            assert_eq!(
+                etag_matches(&HeaderValue::from_static(header), &ours),
+                expected,
+                "{header}"
+            );
+        }
+    }
+}

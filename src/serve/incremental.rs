@@ -1,0 +1,351 @@
+//! The preview's [`SiteBuilder`] over the core pipeline, with true incremental rebuilds.
+//!
+//! The parsed [`Site`], the compiled [`Renderer`] and each page's link problems stay in memory
+//! between builds. A batch that only edits pages in place re-parses those pages and redoes what
+//! shows their data:
+//!
+//! | what changed on the page | redone besides the page itself |
+//! |---|---|
+//! | body only | nothing |
+//! | heading ids (anchors) | link check of the pages linking into it, `pages.json` |
+//! | `description`, `kind`, `updated`, `tags` | its section's page (the listing), `pages.json`, sitemap |
+//! | `title`, `weight`, `draft` (navigation, order) | every page (all show the navigation) |
+//! | `aliases` | the redirect pages of old and new aliases, alias checks, `pages.json` |
+//!
+//! Adding, removing or renaming a page, a section, a template, a static file or `site.yaml`
+//! reloads the model and renders everything. (TODO(#3): re-index the edited page's search
+//! sections here once the build writes a search index.)
+//!
+//! Errors: a page that no longer parses keeps its last good version in the model (so links into
+//! it do not all break) and its errors are repeated until it is fixed. Output rendered by a
+//! failed build is kept and delivered with the next good one, so nothing is lost.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::{self, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links;
+use crate::markdown::Target;
+use crate::output::Output;
+use crate::render::{Renderer, extras};
+use crate::site::{LoadOptions, Site};
+
+use super::builder::{SiteBuilder, Update};
+use super::change::ChangeKind;
+
+pub struct Incremental {
+    root: PathBuf,
+    options: LoadOptions,
+    model: Option<Model>,
+    /// The model lacks something (a page that failed to parse at load, or the templates):
+    /// the next batch reloads everything.
+    needs_full: bool,
+    /// Parse errors of pages whose last good version is still in the model, by content path.
+    broken: BTreeMap<String, Vec<Diagnostic>>,
+    /// Output of builds that failed, not yet delivered.
+    pending: Pending,
+}
+
+struct Model {
+    site: Site,
+    renderer: Renderer,
+    /// Link problems of each page, by page index.
+    page_links: Vec<Vec<Diagnostic>>,
+    /// Alias and nav problems.
+    site_links: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+struct Pending {
+    files: BTreeMap<String, Vec<u8>>,
+    removed: BTreeSet<String>,
+    complete: bool,
+}
+
+impl Pending {
+    fn file(&mut self, path: String, bytes: impl Into<Vec<u8>>) {
+        self.removed.remove(&path);
+        self.files.insert(path, bytes.into());
+    }
+
+    fn remove(&mut self, path: String) {
+        self.files.remove(&path);
+        self.removed.insert(path);
+    }
+
+    fn take_all(&mut self, output: Output) {
+        for (path, bytes) in output.files {
+            self.file(path, bytes);
+        }
+    }
+}
+
+/// What one batch of page edits touches, found by comparing old and new parses.
+#[derive(Debug, Default)]
+struct Effects {
+    nav: bool,
+    listing: bool,
+    aliases: bool,
+    /// Content paths of edited pages whose anchors changed.
+    anchors: Vec<String>,
+    pages_json: bool,
+    sitemap: bool,
+}
+
+impl Effects {
+    fn add(&mut self, old: &Page, new: &Page) {
+        let (a, b) = (&old.meta, &new.meta);
+        let anchors = !old.anchors().eq(new.anchors());
+        self.nav |= a.title != b.title || a.weight != b.weight || a.draft != b.draft;
+        self.listing |= a.description != b.description
+            || a.kind != b.kind
+            || a.updated != b.updated
+            || a.tags != b.tags;
+        self.aliases |= a.aliases != b.aliases;
+        if anchors {
+            self.anchors.push(new.source.clone());
+        }
+        self.pages_json |=
+            anchors || a.kind != b.kind || a.updated != b.updated || a.aliases != b.aliases;
+        self.sitemap |= a.updated != b.updated;
+    }
+}
+
+impl Incremental {
+    /// A builder for the site at `root`; nothing is read until [`SiteBuilder::full`].
+    pub fn new(root: &Path, options: LoadOptions) -> Incremental {
+        Incremental {
+            root: root.to_path_buf(),
+            options,
+            model: None,
+            needs_full: true,
+            broken: BTreeMap::new(),
+            pending: Pending::default(),
+        }
+    }
+
+    /// Delivers the pending output with `diagnostics` plus every known problem: an update when
+    /// there is no error.
+    fn finish(&mut self, mut diagnostics: Diagnostics) -> Result<Update, Diagnostics> {
+        for errors in self.broken.values() {
+            diagnostics.extend(errors.iter().cloned());
+        }
+        if let Some(model) = &self.model {
+            diagnostics.extend(model.page_links.iter().flatten().cloned());
+            diagnostics.extend(model.site_links.iter().cloned());
+        }
+        diagnostics.sort();
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let base_path = self
+            .model
+            .as_ref()
+            .map_or("/", |m| m.site.config.base_path())
+            .to_string();
+        Ok(Update {
+            files: pending.files.into_iter().collect(),
+            removed: pending.removed.into_iter().collect(),
+            complete: pending.complete,
+            base_path,
+            warnings: diagnostics,
+        })
+    }
+
+    /// Re-parses and re-renders for in-place page edits; `None` when the batch needs a full
+    /// build (anything else changed, or a page appeared, disappeared or became a draft).
+    fn pages_only(&mut self, changes: &[ChangeKind]) -> Option<Result<Update, Diagnostics>> {
+        let model = self.model.as_mut()?;
+        let mut edited = Vec::new();
+        let mut effects = Effects::default();
+        let mut alias_urls = BTreeSet::new();
+        for change in changes {
+            // A known page "added" is a rename-and-replace save.
+            let (ChangeKind::Page(path) | ChangeKind::PageAdded(path)) = change else {
+                return None;
+            };
+            let source = content_path(path)?;
+            let i = model.site.page_by_source(&source)?;
+            let base = model.site.config.base_path();
+            match content::parse_page(&self.root, &source, base, self.options.drafts) {
+                Err(errors) => {
+                    self.broken.insert(source, errors);
+                }
+                Ok(None) => return None,
+                Ok(Some(page)) => {
+                    self.broken.remove(&source);
+                    let old = &model.site.pages()[i];
+                    effects.add(old, &page);
+                    for alias in old.meta.aliases.iter().chain(&page.meta.aliases) {
+                        alias_urls.insert(content::url::alias_url(base, alias));
+                    }
+                    model.site.replace_page(i, page);
+                    edited.push(i);
+                }
+            }
+        }
+        model.recheck_links(&edited, &effects);
+        let mut diagnostics = Diagnostics::default();
+        if effects.nav {
+            model.renderer.refresh(&model.site);
+            let (output, errors) = model.renderer.render_all(&model.site);
+            diagnostics.extend(errors);
+            self.pending.complete = true;
+            self.pending.take_all(output);
+            return Some(self.finish(diagnostics));
+        }
+        let site = &model.site;
+        let mut render: BTreeSet<usize> = edited.iter().copied().collect();
+        if effects.listing {
+            for &i in &edited {
+                let page = &site.pages()[i];
+                // An `_index.md` is listed by its parent section's page.
+                let listed_in = if page.is_index {
+                    site.content.sections[page.section].parent
+                } else {
+                    Some(page.section)
+                };
+                render.extend(listed_in.and_then(|s| site.content.sections[s].index));
+            }
+        }
+        for i in render {
+            match model.renderer.render_page(site, i) {
+                Ok((path, html)) => self.pending.file(path, html),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        if effects.aliases {
+            for url in alias_urls {
+                match site.aliases.get(&url) {
+                    Some(&target) if site.page_by_url(&url).is_none() => {
+                        match model.renderer.render_alias(site, &url, target) {
+                            Ok((path, html)) => self.pending.file(path, html),
+                            Err(d) => diagnostics.push(d),
+                        }
+                    }
+                    _ => self
+                        .pending
+                        .remove(content::url::output_path(site.config.base_path(), &url)),
+                }
+            }
+        }
+        if effects.sitemap {
+            self.pending
+                .file("sitemap.xml".into(), extras::sitemap(site));
+        }
+        if effects.pages_json {
+            self.pending
+                .file(extras::PAGES_JSON.into(), extras::pages_json(site));
+        }
+        Some(self.finish(diagnostics))
+    }
+}
+
+impl Model {
+    fn new(site: Site, renderer: Renderer) -> Model {
+        let page_links = site
+            .pages()
+            .par_iter()
+            .map(|p| links::check_page(&site, p))
+            .collect();
+        let site_links = links::check_site_wide(&site);
+        Model {
+            site,
+            renderer,
+            page_links,
+            site_links,
+        }
+    }
+
+    /// Checks the links of the edited pages, of the pages linking into a page whose anchors
+    /// changed, and the site-wide ones (aliases, nav) when aliases or anchors changed.
+    fn recheck_links(&mut self, edited: &[usize], effects: &Effects) {
+        let site = &self.site;
+        let mut again: BTreeSet<usize> = edited.iter().copied().collect();
+        if !effects.anchors.is_empty() {
+            let links_into = |p: &Page| {
+                p.body.links.iter().any(|l| {
+                    matches!(&l.target, Target::Page { path, .. } if effects.anchors.contains(path))
+                })
+            };
+            again.extend((0..site.pages().len()).filter(|&i| links_into(&site.pages()[i])));
+        }
+        for i in again {
+            self.page_links[i] = links::check_page(site, &site.pages()[i]);
+        }
+        if effects.aliases || !effects.anchors.is_empty() {
+            self.site_links = links::check_site_wide(site);
+        }
+    }
+}
+
+impl SiteBuilder for Incremental {
+    fn full(&mut self) -> Result<Update, Diagnostics> {
+        self.broken.clear();
+        self.pending = Pending {
+            complete: true,
+            ..Pending::default()
+        };
+        self.model = None;
+        let (site, mut diagnostics) = Site::load(&self.root, self.options.clone());
+        // Pages that failed to parse are missing from the model: reload all next time.
+        self.needs_full = diagnostics.has_errors();
+        let Some(site) = site else {
+            return self.finish(diagnostics);
+        };
+        match Renderer::new(&site, true) {
+            Ok(renderer) => {
+                let (output, errors) = renderer.render_all(&site);
+                self.needs_full |= !errors.is_empty();
+                diagnostics.extend(errors);
+                self.pending.take_all(output);
+                self.model = Some(Model::new(site, renderer));
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                diagnostics.extend(links::check(&site));
+                self.needs_full = true;
+            }
+        }
+        self.finish(diagnostics)
+    }
+
+    fn changed(&mut self, changes: &[ChangeKind]) -> Result<Update, Diagnostics> {
+        if self.needs_full {
+            return self.full();
+        }
+        match self.pages_only(changes) {
+            Some(result) => result,
+            None => self.full(),
+        }
+    }
+}
+
+/// `content/guide/a.md` → `guide/a.md`, `/`-separated as the model keys pages.
+fn content_path(path: &Path) -> Option<String> {
+    let rel = path.strip_prefix("content").ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_paths() {
+        assert_eq!(
+            content_path(Path::new("content/guide/a.md")).as_deref(),
+            Some("guide/a.md")
+        );
+        assert_eq!(
+            content_path(Path::new("content/_index.md")).as_deref(),
+            Some("_index.md")
+        );
+        assert_eq!(content_path(Path::new("static/a.css")), None);
+    }
+}

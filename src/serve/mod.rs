@@ -1,0 +1,73 @@
+//! `helpsite serve`: the live preview for writers.
+//!
+//! 1. [`server::start`] binds the port, runs the first build through a [`SiteBuilder`] and
+//!    serves the result from memory ([`snapshot`], [`http`]).
+//! 2. [`watcher`] turns file-system events into debounced batches; [`change`] says what each
+//!    path means (a pure function, unit-tested against editors' save patterns).
+//! 3. [`rebuild`] asks the builder for an incremental build, swaps the new snapshot in, and
+//!    only then tells open pages through [`events`] (Server-Sent Events): reload, swap the
+//!    stylesheet, or show the errors in an overlay ([`overlay`], `assets/livereload.js`).
+//!
+//! Nothing here is used by `helpsite build`: the reload script exists only in served pages.
+//! `/_helpsite/feedback` (issue 5, reader feedback into the ledger) will be one more route in
+//! [`http::router`].
+
+pub mod api;
+pub mod args;
+pub mod assets;
+pub mod builder;
+pub mod change;
+pub mod events;
+pub mod http;
+pub mod incremental;
+pub mod overlay;
+pub mod rebuild;
+pub mod server;
+pub mod snapshot;
+pub mod state;
+pub mod urlpath;
+pub mod watcher;
+
+pub use args::ServeArgs;
+pub use builder::{SiteBuilder, Update};
+pub use change::ChangeKind;
+pub use server::{Preview, start};
+
+use std::net::SocketAddr;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::LoadOptions;
+
+/// Runs `helpsite serve` until Ctrl-C. Build errors are shown, not returned: only a server that
+/// cannot start (port in use, unreadable root) is an `Err`.
+pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error("cannot start the async runtime").cause(e.to_string()))?;
+    runtime.block_on(async {
+        let options = LoadOptions {
+            drafts: !args.no_drafts,
+            ..LoadOptions::default()
+        };
+        let builder = incremental::Incremental::new(&args.root, options);
+        let addr = SocketAddr::new(args.bind, args.port);
+        let preview = start(Box::new(builder), &args.root, addr).await?;
+        let url = preview.url();
+        eprintln!(
+            "serving {url} (drafts {}); press Ctrl-C to stop",
+            if args.no_drafts { "hidden" } else { "shown" }
+        );
+        if args.open
+            && let Err(e) = open::that_detached(&url)
+        {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("warning: cannot wait for Ctrl-C: {e}");
+        }
+        eprintln!("stopping");
+        preview.stop().await;
+        Ok(())
+    })
+}

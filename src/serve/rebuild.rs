@@ -1,0 +1,159 @@
+//! The rebuild loop: a batch of changes in, a new snapshot swapped in, then the message to
+//! open pages, in that order.
+//!
+//! It runs on its own thread and owns the [`SiteBuilder`], so builds never overlap and the
+//! builder needs no locking. A failed build leaves the last good snapshot in place and sends
+//! the overlay; the terminal gets the same diagnostics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::diagnostics::Diagnostics;
+
+use super::builder::{SiteBuilder, Update};
+use super::change::{self, ChangeKind};
+use super::events::Message;
+use super::overlay;
+use super::state::AppState;
+
+pub struct Rebuilder {
+    builder: Box<dyn SiteBuilder>,
+    state: Arc<AppState>,
+    root: PathBuf,
+}
+
+impl Rebuilder {
+    pub fn new(builder: Box<dyn SiteBuilder>, state: Arc<AppState>, root: &Path) -> Rebuilder {
+        Rebuilder {
+            builder,
+            state,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The first build. Returns whether it succeeded (the server runs either way).
+    pub fn full(&mut self) -> bool {
+        let started = Instant::now();
+        let result = self.builder.full();
+        match result {
+            Ok(update) => {
+                let files = update.files.len();
+                self.publish(update, false);
+                eprintln!(
+                    "built {files} files in {} ms",
+                    started.elapsed().as_millis()
+                );
+                true
+            }
+            Err(diagnostics) => {
+                self.fail(diagnostics);
+                false
+            }
+        }
+    }
+
+    /// Handles one debounced batch of notify events.
+    pub fn events(&mut self, events: &[notify::Event]) {
+        let classified = events.iter().flat_map(|e| change::classify(&self.root, e));
+        let changes = change::coalesce(classified, |p| self.root.join(p).exists());
+        if !changes.is_empty() {
+            self.changes(&changes);
+        }
+    }
+
+    /// Rebuilds for `changes` and tells open pages.
+    pub fn changes(&mut self, changes: &[ChangeKind]) {
+        let started = Instant::now();
+        match self.builder.changed(changes) {
+            Ok(update) => {
+                let built = started.elapsed();
+                let css_only = changes.iter().all(is_stylesheet);
+                let changed = self.publish(update, css_only);
+                eprintln!(
+                    "rebuilt for {} in {} ms (build {} ms): {changed} output files changed",
+                    describe(changes),
+                    started.elapsed().as_millis(),
+                    built.as_millis(),
+                );
+            }
+            Err(diagnostics) => self.fail(diagnostics),
+        }
+    }
+
+    /// Swaps in the new snapshot, then (never before) tells open pages. Returns how many
+    /// output files changed.
+    fn publish(&mut self, update: Update, css_only: bool) -> usize {
+        print_all(&update.warnings);
+        let (next, diff) = self.state.site.load().apply(update);
+        let base_path = next.base_path.clone();
+        self.state.site.store(Arc::new(next));
+        if self.state.hub.has_error() {
+            self.state.hub.send(Message::Ok);
+        }
+        if diff.paths.is_empty() {
+            return 0;
+        }
+        // A stylesheet edit also changes every page that links the stylesheet by its hashed
+        // name; pages swap the link themselves, so only other kinds of change force a reload.
+        let sheets: Vec<String> = diff
+            .paths
+            .iter()
+            .filter(|p| p.ends_with(".css"))
+            .cloned()
+            .collect();
+        let only_sheets_and_pages = diff
+            .paths
+            .iter()
+            .all(|p| p.ends_with(".css") || p.ends_with(".html"));
+        let message = if css_only && only_sheets_and_pages && !sheets.is_empty() {
+            Message::Css {
+                urls: sheets
+                    .iter()
+                    .map(|p| super::events::url_of(p, &base_path))
+                    .collect(),
+            }
+        } else {
+            Message::reload(&diff.paths, &base_path)
+        };
+        self.state.hub.send(message);
+        diff.paths.len()
+    }
+
+    fn fail(&mut self, mut diagnostics: Diagnostics) {
+        diagnostics.sort();
+        print_all(&diagnostics);
+        eprintln!(
+            "build failed with {} error(s); still serving the last good build",
+            diagnostics.error_count()
+        );
+        let payload = overlay::errors(&diagnostics, &self.root);
+        self.state.hub.send(Message::Error(Arc::new(payload)));
+    }
+}
+
+fn is_stylesheet(change: &ChangeKind) -> bool {
+    matches!(change, ChangeKind::Static(p) if p.extension().is_some_and(|e| e == "css"))
+}
+
+fn print_all(diagnostics: &Diagnostics) {
+    for d in diagnostics.iter() {
+        eprintln!("{d}");
+    }
+}
+
+/// `content/faq.md` for one change, `3 changes` for more.
+fn describe(changes: &[ChangeKind]) -> String {
+    match changes {
+        [ChangeKind::Config] => "`site.yaml`".into(),
+        [
+            ChangeKind::Page(p)
+            | ChangeKind::PageAdded(p)
+            | ChangeKind::PageRemoved(p)
+            | ChangeKind::Section(p)
+            | ChangeKind::Template(p)
+            | ChangeKind::Static(p),
+        ] => format!("`{}`", p.display()),
+        _ => format!("{} changes", changes.len()),
+    }
+}

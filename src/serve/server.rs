@@ -1,0 +1,141 @@
+//! Starting and stopping the preview: bind the port, run the first build, then serve HTTP on
+//! the tokio runtime while the rebuild thread waits for file changes.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::diagnostics::Diagnostic;
+
+use super::builder::SiteBuilder;
+use super::events::Message;
+use super::http;
+use super::rebuild::Rebuilder;
+use super::state::AppState;
+use super::watcher::Watcher;
+
+/// How long open connections get to finish when the server stops.
+const GRACE: Duration = Duration::from_secs(3);
+
+/// A running preview server.
+pub struct Preview {
+    /// The address actually bound (the port is known even when `0` was asked for).
+    pub addr: SocketAddr,
+    /// The canonical site root.
+    pub root: PathBuf,
+    state: Arc<AppState>,
+    stop: Arc<AtomicBool>,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<io::Result<()>>,
+    rebuild: std::thread::JoinHandle<()>,
+}
+
+/// Binds `addr`, builds the site once with `builder`, starts watching `root` and serving.
+/// Returns once the first build is served (failed or not: a failed one shows its errors).
+pub async fn start(
+    builder: Box<dyn SiteBuilder>,
+    root: &Path,
+    addr: SocketAddr,
+) -> Result<Preview, Diagnostic> {
+    let root = root.canonicalize().map_err(|e| {
+        Diagnostic::error(format!("cannot open the site root `{}`", root.display()))
+            .cause(e.to_string())
+            .hint("pass the folder holding `site.yaml` with `--root DIR`")
+    })?;
+    let listener = bind(addr).await?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error("cannot read the bound address").cause(e.to_string()))?;
+    // Watch before the first build, so a save during it is not lost.
+    let mut watcher = Watcher::start(&root).map_err(|e| {
+        Diagnostic::error(format!("cannot watch `{}` for changes", root.display()))
+            .cause(e.to_string())
+    })?;
+    let state = Arc::new(AppState::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (built_tx, built_rx) = oneshot::channel();
+    let rebuild = {
+        let (state, stop, root) = (Arc::clone(&state), Arc::clone(&stop), root.clone());
+        std::thread::Builder::new()
+            .name("helpsite-rebuild".into())
+            .spawn(move || {
+                let mut rebuilder = Rebuilder::new(builder, state, &root);
+                rebuilder.full();
+                let _ = built_tx.send(());
+                while let Some(batch) = watcher.next_batch(&stop) {
+                    rebuilder.events(&batch);
+                }
+            })
+            .map_err(|e| {
+                Diagnostic::error("cannot start the rebuild thread").cause(e.to_string())
+            })?
+    };
+    built_rx
+        .await
+        .map_err(|_| Diagnostic::error("the first build panicked"))?;
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let app = http::router(Arc::clone(&state));
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Preview {
+        addr,
+        root,
+        state,
+        stop,
+        shutdown,
+        server,
+        rebuild,
+    })
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, Diagnostic> {
+    TcpListener::bind(addr).await.map_err(|e| {
+        let port = addr.port();
+        if e.kind() == io::ErrorKind::AddrInUse {
+            Diagnostic::error(format!("port `{port}` on `{}` is already in use", addr.ip()))
+                .cause(e.to_string())
+                .hint(format!(
+                    "stop the other server or pass another port, e.g. `--port {}` (`--port 0` picks a free one)",
+                    port.wrapping_add(1).max(1024)
+                ))
+        } else {
+            Diagnostic::error(format!("cannot listen on `{addr}`"))
+                .cause(e.to_string())
+                .hint("check `--bind` and `--port`")
+        }
+    })
+}
+
+impl Preview {
+    /// The site's address, mount point included (`http://127.0.0.1:1111/`).
+    pub fn url(&self) -> String {
+        format!("http://{}{}", self.addr, self.state.site.load().base_path)
+    }
+
+    /// Stops serving: event streams end, open requests finish (up to a grace period), the
+    /// watcher and rebuild thread stop.
+    pub async fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.shutdown.send(());
+        // After the graceful shutdown began, so no stream opens after it.
+        self.state.hub.send(Message::Shutdown);
+        let mut server = self.server;
+        if tokio::time::timeout(GRACE, &mut server).await.is_err() {
+            server.abort();
+        }
+        let rebuild = self.rebuild;
+        let _ = tokio::task::spawn_blocking(move || rebuild.join()).await;
+    }
+}

@@ -1,0 +1,13 @@
+//! What request handlers share: the current snapshot and the live-reload hub.
+
+use arc_swap::ArcSwap;
+
+use super::events::Hub;
+use super::snapshot::Snapshot;
+
+#[derive(Debug, Default)]
+pub struct AppState {
+    /// The build being served; replaced whole after each successful rebuild.
+    pub site: ArcSwap<Snapshot>,
+    pub hub: Hub,
+}

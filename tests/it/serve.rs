@@ -1,0 +1,457 @@
+//! `helpsite serve` end to end: a fixture site served on an ephemeral port, edited on disk
+//! while the tests listen to the live-reload stream and fetch pages.
+
+use std::io::Read as _;
+
+use crate::serve_support::Served;
+
+const APPLE: &str = "content/guide/apple.md";
+
+#[test]
+fn edit_sends_reload_then_serves_new_html() {
+    let site = Served::start("serve");
+    let before = site.get("/guide/apple/");
+    assert_eq!(before.status, 200);
+    assert!(before.text().contains("Original apple text."));
+    let mut events = site.events();
+    site.edit(APPLE, "Original apple text.", "Edited apple text.");
+    let reload = events.wait_for_reload_of("/guide/apple/");
+    assert!(
+        reload["urls"].as_array().unwrap().len() < 5,
+        "one edit re-renders little: {reload}"
+    );
+    let after = site.get("/guide/apple/");
+    assert!(
+        after.text().contains("Edited apple text."),
+        "{}",
+        after.text()
+    );
+    assert!(
+        after
+            .text()
+            .contains(r#"<script src="/_helpsite/livereload.js""#)
+    );
+    assert_ne!(before.header("etag"), after.header("etag"));
+}
+
+#[test]
+fn broken_yaml_shows_error_keeps_last_good_build_and_clears() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    site.edit(APPLE, "weight: 1", "weigth: 1");
+    let error = events.wait_for("error");
+    let first = &error["errors"][0];
+    assert_eq!(first["file"], APPLE, "{error}");
+    assert_eq!(first["line"], 4, "{error}");
+    assert!(
+        first["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["marked"] == true && l["text"] == "weigth: 1")
+    );
+    // The last good build is still served, the broken page included.
+    let apple = site.get("/guide/apple/");
+    assert_eq!(apple.status, 200);
+    assert!(apple.text().contains("Original apple text."));
+    assert_eq!(site.get("/guide/banana/").status, 200);
+    // A page opened now learns of the error at once.
+    site.events().wait_for("error");
+
+    site.edit(APPLE, "weigth: 1", "weight: 1");
+    events.wait_for("ok");
+    let mut late = site.events();
+    assert!(
+        !matches!(late.next(), Some((name, _)) if name == "error"),
+        "the error is cleared for new pages too"
+    );
+}
+
+#[test]
+fn adding_and_deleting_a_page_updates_navigation() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    site.write(
+        "content/guide/date.md",
+        "---\ntitle: Date page\nweight: 4\n---\nDate text.\n",
+    );
+    events.wait_for_reload_of("/guide/date/");
+    assert!(site.get("/guide/date/").text().contains("Date text."));
+    assert!(
+        site.get("/guide/").text().contains("Date page"),
+        "the section lists it"
+    );
+    assert!(
+        site.get("/guide/cherry/").text().contains("/guide/date/"),
+        "its sibling links to it (next)"
+    );
+
+    std::fs::remove_file(site.root().join("content/guide/date.md")).unwrap();
+    events.wait_for_reload_of("/guide/date/");
+    let gone = site.get("/guide/date/");
+    assert_eq!(gone.status, 404);
+    assert!(!site.get("/guide/").text().contains("Date page"));
+    assert!(!site.get("/guide/cherry/").text().contains("/guide/date/"));
+}
+
+#[test]
+fn renaming_with_an_alias_keeps_the_old_url_and_rechecks_links() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    let text = site
+        .read(APPLE)
+        .replace("weight: 1", "weight: 1\naliases: [/guide/apple/]");
+    site.write("content/guide/apricot.md", text);
+    std::fs::remove_file(site.root().join(APPLE)).unwrap();
+    // banana.md links to apple.md, which is gone: the link check runs again and says so.
+    let error = events.wait_for("error");
+    let banana = error["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"] == "content/guide/banana.md");
+    assert!(banana.is_some_and(|e| e["line"] == 5), "{error}");
+
+    site.edit(
+        "content/guide/banana.md",
+        "(apple.md#first-heading)",
+        "(apricot.md#first-heading)",
+    );
+    events.wait_for("ok");
+    assert!(
+        site.get("/guide/apricot/")
+            .text()
+            .contains("Original apple text.")
+    );
+    let old = site.get("/guide/apple/");
+    assert_eq!(old.status, 200, "the alias page");
+    assert!(old.text().contains("/guide/apricot/"), "{}", old.text());
+    assert!(
+        site.get("/guide/banana/")
+            .text()
+            .contains("/guide/apricot/#first-heading")
+    );
+}
+
+#[test]
+fn renamed_heading_breaks_the_links_into_it() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    site.edit(APPLE, "## First heading", "## Renamed heading");
+    let error = events.wait_for("error");
+    let errors = error["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{error}");
+    assert_eq!(errors[0]["file"], "content/guide/banana.md");
+    assert_eq!(errors[0]["line"], 5);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("first-heading"),
+        "{error}"
+    );
+    site.edit(APPLE, "## Renamed heading", "## First heading");
+    events.wait_for("ok");
+}
+
+#[test]
+fn template_change_rebuilds_every_page() {
+    let site = Served::start("serve");
+    let mut events = site.events();
+    // A new `templates/` folder with an override of a partial every page includes.
+    site.write(
+        "templates/partials/still-stuck.html",
+        "<p class=\"custom\">Custom help for {{ site.title }}</p>",
+    );
+    events.wait_for_reload_of("/guide/banana/");
+    for url in ["/", "/guide/", "/guide/apple/", "/guide/banana/"] {
+        assert!(
+            site.get(url)
+                .text()
+                .contains("Custom help for Serve Fixture"),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn stylesheet_change_swaps_css_without_reload() {
+    let site = Served::start_with("serve", |root| {
+        std::fs::create_dir(root.join("static")).unwrap()
+    });
+    let mut events = site.events();
+    site.write("static/style.css", "body { color: rebeccapurple }\n");
+    let css = events.wait_for("css");
+    let url = css["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u.as_str().unwrap().contains("style"))
+        .unwrap();
+    let sheet = site.get(url.as_str().unwrap());
+    assert_eq!(sheet.status, 200);
+    assert!(sheet.text().contains("rebeccapurple"));
+    assert!(
+        !events.log.iter().any(|(name, _)| name == "reload"),
+        "{:?}",
+        events.log
+    );
+}
+
+#[test]
+fn stale_page_is_told_to_reload_when_it_connects() {
+    let site = Served::start("serve");
+    let etag = site
+        .get("/guide/apple/")
+        .header("etag")
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    let mut fresh = site.events_for(&format!("?path=/guide/apple/&etag={etag}"));
+    let mut watcher = site.events();
+    site.edit(APPLE, "Original apple text.", "Newer apple text.");
+    watcher.wait_for_reload_of("/guide/apple/");
+    fresh.wait_for_reload_of("/guide/apple/");
+    // A page fetched before the edit but connecting after it hears about it on connect.
+    let mut late = site.events_for(&format!("?path=/guide/apple/&etag={etag}"));
+    assert_eq!(late.next().map(|(n, _)| n).as_deref(), Some("reload"));
+}
+
+#[test]
+fn pretty_urls_404_and_methods() {
+    let site = Served::start("serve");
+    let redirect = site.get("/guide/apple?x=1");
+    assert_eq!(redirect.status, 307);
+    assert_eq!(redirect.header("location"), Some("/guide/apple/?x=1"));
+    let index = site.get("/guide/apple/index.html");
+    assert_eq!(index.status, 200);
+    let missing = site.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        missing.text().contains("/_helpsite/livereload.js"),
+        "the site's 404 page, served by the preview"
+    );
+    let head = site.request("HEAD /guide/apple/ HTTP/1.0\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let post = site.request("POST /guide/apple/ HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(post.status, 405);
+}
+
+#[test]
+fn content_types() {
+    let site = Served::start_with("serve", |root| {
+        std::fs::write(root.join("content/guide/module.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        std::fs::write(root.join("content/guide/data.json"), b"{}").unwrap();
+        std::fs::write(
+            root.join("content/guide/icon.svg"),
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
+    });
+    for (path, expected) in [
+        ("/guide/module.wasm", "application/wasm"),
+        ("/guide/data.json", "application/json"),
+        ("/guide/icon.svg", "image/svg+xml"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/_helpsite/livereload.js", "text/javascript; charset=utf-8"),
+    ] {
+        let response = site.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        assert_eq!(response.header("content-type"), Some(expected), "{path}");
+    }
+    let page = site.get("/guide/apple/");
+    let sheet = page
+        .text()
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.ends_with(".css"))
+        .map(String::from);
+    let sheet = site.get(&sheet.expect("the page links a stylesheet"));
+    assert_eq!(
+        sheet.header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+}
+
+#[test]
+fn etag_and_not_modified() {
+    let site = Served::start("serve");
+    let first = site.get("/guide/apple/");
+    let etag = first.header("etag").unwrap().to_string();
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    let again = site.get_with("/guide/apple/", &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag"), Some(etag.as_str()));
+    let other = site.get_with("/guide/apple/", &[("If-None-Match", "\"nope\"")]);
+    assert_eq!(other.status, 200);
+}
+
+fn data() -> Vec<u8> {
+    (0..4096u32).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[test]
+fn byte_ranges() {
+    let site = Served::start_with("serve", |root| {
+        std::fs::write(root.join("content/guide/data.bin"), data()).unwrap()
+    });
+    let whole = site.get("/guide/data.bin");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.body, data());
+    let part = site.get_with("/guide/data.bin", &[("Range", "bytes=100-199")]);
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-range"), Some("bytes 100-199/4096"));
+    assert_eq!(part.body, &data()[100..200]);
+    let tail = site.get_with("/guide/data.bin", &[("Range", "bytes=-10")]);
+    assert_eq!(tail.status, 206);
+    assert_eq!(tail.body, &data()[4086..]);
+    let beyond = site.get_with("/guide/data.bin", &[("Range", "bytes=5000-")]);
+    assert_eq!(beyond.status, 416);
+    assert_eq!(beyond.header("content-range"), Some("bytes */4096"));
+    let stale = site.get_with(
+        "/guide/data.bin",
+        &[("Range", "bytes=0-9"), ("If-Range", "\"old\"")],
+    );
+    assert_eq!(
+        stale.status, 200,
+        "If-Range with another ETag gets the whole file"
+    );
+    // Ranges are never compressed, even when the client accepts gzip.
+    let gz = site.get_with(
+        "/guide/data.bin",
+        &[("Range", "bytes=0-99"), ("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(gz.status, 206);
+    assert_eq!(gz.header("content-encoding"), None);
+    assert_eq!(gz.body, &data()[..100]);
+}
+
+#[test]
+fn gzip_when_accepted() {
+    let site = Served::start("serve");
+    let plain = site.get("/guide/apple/");
+    assert_eq!(plain.header("content-encoding"), None);
+    let gz = site.get_with("/guide/apple/", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(gz.status, 200);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert!(
+        gz.header("vary")
+            .is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    );
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&gz.body[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, plain.body);
+    assert!(gz.body.len() < plain.body.len());
+}
+
+#[test]
+fn traversal_is_refused_and_nothing_outside_is_read() {
+    let site = Served::start("serve");
+    std::fs::write(site.outside().join("secret.txt"), "TOP-SECRET").unwrap();
+    std::fs::write(site.root().join("secret.txt"), "TOP-SECRET").unwrap();
+    for path in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/guide/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/.%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..\\secret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5c..%5csecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/secret.txt%00.html",
+        "/%00",
+        "//etc/passwd",
+        "/%2fetc/passwd",
+        "/etc/passwd",
+        "/secret.txt",
+        "/C:/Windows/win.ini",
+        "/C:%5cWindows%5cwin.ini",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/guide/%2e%2e/%2e%2e/secret.txt",
+        "/_helpsite/../secret.txt",
+        "http://evil.example/../secret.txt",
+        "/../site/site.yaml",
+        "/../site/content/guide/apple.md",
+    ] {
+        let response = site.request(&format!("GET {path} HTTP/1.0\r\n\r\n"));
+        assert!(
+            matches!(response.status, 400 | 404),
+            "{path}: {}",
+            response.status
+        );
+        let text = response.text();
+        assert!(
+            !text.contains("TOP-SECRET")
+                && !text.contains("root:")
+                && !text.contains("title: Apple"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn search_route_says_not_implemented_yet() {
+    let site = Served::start("serve");
+    let response = site.get("/api/search?q=apple");
+    assert_eq!(response.status, 501);
+    assert_eq!(response.header("content-type"), Some("application/json"));
+    let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(json["query"], "apple");
+}
+
+#[test]
+fn port_in_use_names_the_port_and_suggests_another() {
+    let site = Served::start("serve");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let builder = helpsite::serve::incremental::Incremental::new(&site.root(), Default::default());
+    let err = match runtime.block_on(helpsite::serve::start(
+        Box::new(builder),
+        &site.root(),
+        site.addr,
+    )) {
+        Ok(_) => panic!("a second server on the same port started"),
+        Err(err) => err.to_string(),
+    };
+    let port = site.addr.port();
+    assert!(
+        err.starts_with(&format!(
+            "error: port `{port}` on `127.0.0.1` is already in use"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("hint: ") && err.contains("--port"), "{err}");
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve");
+    let options = helpsite::pipeline::BuildOptions {
+        root,
+        out: Some(dir.path().join("public")),
+        load: Default::default(),
+    };
+    let report = helpsite::pipeline::build(&options).unwrap();
+    assert!(!report.diagnostics.has_errors(), "{}", report.diagnostics);
+    assert!(report.output.len() > 5);
+    for (path, bytes) in &report.output.files {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("_helpsite/livereload"),
+            "{path}"
+        );
+    }
+}
