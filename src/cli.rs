@@ -29,6 +29,10 @@ pub enum Command {
     New(NewArgs),
     /// Serve the site with live reload while you edit (drafts shown)
     Serve(helpsite::serve::ServeArgs),
+    /// Reply-link ledger and reader feedback: ingest mail and logs, report, serve the endpoint
+    Feedback(helpsite::ledger::FeedbackArgs),
+    /// Search the site as readers do, printing links ready to paste into a reply
+    Search(SearchArgs),
 }
 
 /// Where the site is.
@@ -50,7 +54,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// Publish under this URL instead of `base_url` from `site.yaml`
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
     pub base_url: Option<String>,
     /// Print the time each stage took
     #[arg(long, short)]
@@ -82,6 +86,27 @@ pub struct NewArgs {
     pub kind: KindArg,
 }
 
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// What to look for (several words are one query)
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Most pages to show
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Print the results as JSON (the shape the browser and the preview server use)
+    #[arg(long)]
+    pub json: bool,
+    /// Only pages in this top-level section (`connect`, `faq`, …)
+    #[arg(long, value_name = "S")]
+    pub section: Option<String>,
+    /// Only pages of this kind
+    #[arg(long, value_enum, value_name = "K")]
+    pub kind: Option<KindArg>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum KindArg {
     Guide,
@@ -98,5 +123,15 @@ impl From<KindArg> for Kind {
             KindArg::Policy => Kind::Policy,
             KindArg::Troubleshooting => Kind::Troubleshooting,
         }
+    }
+}
+
+/// `--base-url` must be absolute, like `base_url` in `site.yaml`: a wrong flag is a usage
+/// error (exit status 2), not an error of the site.
+fn absolute_url(value: &str) -> Result<String, String> {
+    if value.starts_with("http://") || value.starts_with("https://") {
+        Ok(value.to_string())
+    } else {
+        Err("it must be an absolute http(s) URL, e.g. `https://support.example.com/help/`".into())
     }
 }

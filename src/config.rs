@@ -89,9 +89,15 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let rel = Path::new("site.yaml");
         let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
+            // Paths in diagnostics are relative to the root: name the root when it was given.
+            let cause = if root == Path::new(".") {
+                e.to_string()
+            } else {
+                format!("`{}`: {e}", root.join(rel).display())
+            };
             Diagnostic::error("cannot read site config")
                 .at(rel)
-                .cause(e.to_string())
+                .cause(cause)
                 .hint("run helpsite in the site's root folder or pass `--root DIR`")
         })?;
         let mut config: Config = crate::yaml::parse(&text, rel, 1)?;

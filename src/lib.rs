@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod flows;
 pub mod highlight;
+pub mod ledger;
 pub mod links;
 pub mod markdown;
 pub mod output;

@@ -5,7 +5,7 @@
 //! [`resolve_url`] answers "does this site URL still lead somewhere, and where?"; the reply-link
 //! ledger's guard (issue 5) asks it for every URL ever sent to a customer.
 
-use crate::content::{Page, url};
+use crate::content::{LeftOut, Page, url};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::markdown::Target;
 use crate::site::Site;
@@ -106,23 +106,7 @@ fn check_target(site: &Site, page: &Page, target: &Target) -> Option<Problem> {
     match target {
         Target::Page { path, anchor } => {
             let Some(i) = site.page_by_source(path) else {
-                let known: Vec<&str> = site.pages().iter().map(|p| p.source.as_str()).collect();
-                let hint = match (
-                    site.root.join("content").join(path).is_file(),
-                    closest(path, &known),
-                ) {
-                    (true, _) => {
-                        Some("the page is a draft: publish it or build with `--drafts`".to_string())
-                    }
-                    (false, Some(best)) => {
-                        Some(format!("did you mean `{}`?", relative(&page.source, best)))
-                    }
-                    (false, None) => None,
-                };
-                return Some(Problem {
-                    reason: format!("no page `content/{path}`"),
-                    hint,
-                });
+                return no_page(site, &page.source, path);
             };
             let anchor = anchor.as_deref()?;
             missing_anchor(&site.pages()[i], anchor)
@@ -144,6 +128,26 @@ fn check_target(site: &Site, page: &Page, target: &Target) -> Option<Problem> {
             hint: Some("link pages by their path relative to this file, inside `content/`".into()),
         }),
     }
+}
+
+/// Why a link from the page `from` to the content path `path`, which is no page of this
+/// build, is broken. `None` when the file is there but failed to load: its own errors are the
+/// ones to fix, and repeating them at every link would only bury them.
+fn no_page(site: &Site, from: &str, path: &str) -> Option<Problem> {
+    let hint = match site.left_out(path) {
+        Some(LeftOut::Failed) => return None,
+        Some(LeftOut::Draft) => {
+            Some("the page is a draft: publish it or build with `--drafts`".to_string())
+        }
+        None => {
+            let known: Vec<&str> = site.pages().iter().map(|p| p.source.as_str()).collect();
+            closest(path, &known).map(|best| format!("did you mean `{}`?", relative(from, best)))
+        }
+    };
+    Some(Problem {
+        reason: format!("no page `content/{path}`"),
+        hint,
+    })
 }
 
 fn missing_anchor(target: &Page, anchor: &str) -> Option<Problem> {
@@ -221,19 +225,34 @@ fn check_nav(site: &Site, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let (path, anchor) = source;
-        let problem = match site.page_by_source(path) {
-            None => Some(format!(
-                "nav link `{}`: no page `content/{path}`",
-                item.link
+        let path_hint =
+            "nav links name pages by their path under `content/`, e.g. `connect/_index.md`";
+        let problem = match (site.page_by_source(path), site.left_out(path)) {
+            (None, Some(LeftOut::Failed)) => None,
+            (None, Some(LeftOut::Draft)) => Some((
+                format!("nav link `{}`: no page `content/{path}`", item.link),
+                "the page is a draft: publish it or build with `--drafts`".to_string(),
             )),
-            Some(i) => anchor.filter(|a| !site.pages()[i].has_anchor(a)).map(|a| {
-                format!(
-                    "nav link `{}`: `content/{path}` has no heading `#{a}`",
-                    item.link
-                )
-            }),
+            (None, None) => {
+                let known: Vec<&str> = site.pages().iter().map(|p| p.source.as_str()).collect();
+                Some((
+                    format!("nav link `{}`: no page `content/{path}`", item.link),
+                    match closest(path, &known) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => path_hint.to_string(),
+                    },
+                ))
+            }
+            (Some(i), _) => anchor
+                .and_then(|a| missing_anchor(&site.pages()[i], a))
+                .map(|problem| {
+                    (
+                        format!("nav link `{}`: {}", item.link, problem.reason),
+                        problem.hint.unwrap_or_else(|| path_hint.to_string()),
+                    )
+                }),
         };
-        if let Some(message) = problem {
+        if let Some((message, hint)) = problem {
             let line = site
                 .config_text
                 .lines()
@@ -243,9 +262,7 @@ fn check_nav(site: &Site, out: &mut Vec<Diagnostic>) {
             if let Some(line) = line {
                 d = d.line(line);
             }
-            out.push(d.hint(
-                "nav links name pages by their path under `content/`, e.g. `connect/_index.md`",
-            ));
+            out.push(d.hint(hint));
         }
     }
 }

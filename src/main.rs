@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs, SearchArgs};
 use helpsite::diagnostics::Diagnostics;
 use helpsite::pipeline::{self, BuildOptions, BuildReport};
 use helpsite::site::LoadOptions;
@@ -37,6 +37,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Feedback(args) => Ok(feedback(args)),
+        Command::Search(args) => search(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -51,6 +53,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// The ledger's guard: every URL ever sent to a customer must still lead to a page or alias.
+/// Without a ledger there is nothing to guard, and none is created.
+fn sent_links_guard(site: &helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
+    use helpsite::ledger::{Ledger, Resolution, check_sent_links};
+    use helpsite::links::{Resolution as Found, resolve_url};
+    let path = site.config.ledger_path(&site.root);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let ledger = match Ledger::open(&path) {
+        Ok(ledger) => ledger,
+        Err(d) => return vec![d],
+    };
+    let resolve = |url: &str, anchor: Option<&str>| {
+        let full = match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.to_string(),
+        };
+        match resolve_url(site, &full) {
+            Found::Page(_) => Resolution::Page,
+            Found::Alias(_) => Resolution::Alias,
+            Found::MissingAnchor { .. } => Resolution::MissingAnchor,
+            Found::NotFound => Resolution::Missing,
+        }
+    };
+    match check_sent_links(&ledger, resolve) {
+        Ok(found) => found.into_iter().collect(),
+        Err(d) => vec![d],
+    }
+}
+
+fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
+    let mut diags = helpsite::ledger::command::run(&args);
+    diags.sort();
+    if print_diagnostics(&diags) {
+        Outcome::SiteErrors
+    } else {
+        Outcome::Ok
+    }
+}
+
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let root = args.site.root;
     let out = args.out.unwrap_or_else(|| root.join("public"));
@@ -62,28 +105,34 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
             base_url: args.base_url,
         },
     };
-    let report = pipeline::build(&options)
+    let report = pipeline::build_guarded(&options, &sent_links_guard)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     if args.verbose {
         print_timings(&report);
     }
     if print_diagnostics(&report.diagnostics) {
         eprintln!(
-            "error: the site has {} error(s); nothing was written",
-            report.diagnostics.error_count()
+            "error: the site has {}; nothing was written",
+            errors(report.diagnostics.error_count())
         );
         return Ok(Outcome::SiteErrors);
     }
     let stats = report.written.unwrap_or_default();
+    if args.verbose {
+        // How the unchanged files got there: the double-buffered write of `output.rs`.
+        eprintln!(
+            "  unchanged: {} hard-linked from the live site, {} already in the staging folder",
+            stats.linked, stats.kept
+        );
+    }
     eprintln!(
-        "built {} pages, {} files into `{}` in {:.2} s ({} written, {} linked, {} unchanged, {} removed)",
+        "built {} pages, {} files into `{}` in {:.2} s ({} written, {} unchanged, {} removed)",
         report.pages(),
-        report.output.len(),
+        report.files,
         out.display(),
         report.timings.total().as_secs_f64(),
         stats.written,
-        stats.linked,
-        stats.kept,
+        stats.linked + stats.kept,
         stats.removed
     );
     Ok(Outcome::Ok)
@@ -98,7 +147,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
             base_url: None,
         },
     };
-    let report = pipeline::build(&options)?;
+    let report = pipeline::build_guarded(&options, &sent_links_guard)?;
     if args.review {
         let mut stdout = std::io::stdout().lock();
         for page in report
@@ -112,8 +161,8 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
     }
     if print_diagnostics(&report.diagnostics) {
         eprintln!(
-            "error: the site has {} error(s)",
-            report.diagnostics.error_count()
+            "error: the site has {}",
+            errors(report.diagnostics.error_count())
         );
         return Ok(Outcome::SiteErrors);
     }
@@ -149,8 +198,94 @@ fn print_diagnostics(diagnostics: &Diagnostics) -> bool {
     diagnostics.has_errors()
 }
 
+/// `1 error`, `2 errors`.
+fn errors(count: usize) -> String {
+    match count {
+        1 => "1 error".to_string(),
+        n => format!("{n} errors"),
+    }
+}
+
 fn print_timings(report: &BuildReport) {
     for (stage, took) in &report.timings.0 {
         eprintln!("  {stage:<12} {:>8.1} ms", took.as_secs_f64() * 1000.0);
     }
+    if let Some(search) = &report.search {
+        let s = &search.stats;
+        let kib = |b: u64| b as f64 / 1024.0;
+        eprintln!(
+            "  search index: {} sections of {} pages in {:.1} ms; pack {:.1} KiB, hot {:.1} KiB, manifest {:.1} KiB",
+            s.docs,
+            s.pages,
+            search.took.as_secs_f64() * 1000.0,
+            kib(s.pack_bytes),
+            kib(s.hot_bytes),
+            kib(s.manifest_bytes)
+        );
+    }
+}
+
+/// `helpsite search`: loads the site, indexes it in memory with the same engine the browser
+/// uses, and prints the results with absolute URLs.
+fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
+    let load = LoadOptions {
+        drafts: false,
+        base_url: None,
+    };
+    let (site, diagnostics) = helpsite::site::Site::load(&args.site.root, load);
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        print_diagnostics(&diagnostics);
+        eprintln!("error: the site has {} error(s)", diagnostics.error_count());
+        return Ok(Outcome::SiteErrors);
+    };
+    let docs = helpsite::search_index::documents(&site);
+    let engine = helpsite_search::build_index(&docs)
+        .and_then(|built| built.engine())
+        .context("cannot build the search index")?;
+    let query = helpsite_search::Query {
+        text: args.query.join(" "),
+        limit: args.limit,
+        section: args.section,
+        kind: args
+            .kind
+            .map(|k| helpsite::content::Kind::from(k).as_str().to_string()),
+    };
+    let results = engine.search(&query);
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &results)?;
+        writeln!(stdout)?;
+        return Ok(Outcome::Ok);
+    }
+    if results.pages.is_empty() {
+        eprintln!("no results for `{}`", query.text);
+        return Ok(Outcome::Ok);
+    }
+    for (i, page) in results.pages.iter().enumerate() {
+        writeln!(stdout, "{}. {}", i + 1, page.title)?;
+        writeln!(stdout, "   {}", site.config.permalink(&page.url))?;
+        writeln!(stdout, "   {}", plain(&page.snippet))?;
+        for sub in &page.sub {
+            writeln!(stdout, "   › {}", sub.trail.join(" › "))?;
+            writeln!(stdout, "     {}", site.config.permalink(&sub.url))?;
+        }
+    }
+    eprintln!(
+        "{} of {} matching pages",
+        results.pages.len(),
+        results.total
+    );
+    Ok(Outcome::Ok)
+}
+
+/// A snippet's HTML as terminal text: marks dropped, entities decoded.
+fn plain(snippet: &str) -> String {
+    snippet
+        .replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

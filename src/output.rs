@@ -1,5 +1,5 @@
 //! The built site as files: an in-memory map from output path to bytes ([`Output`]), and
-//! [`write`], which puts it on disk so that a reader never sees a half-written site.
+//! [`write()`], which puts it on disk so that a reader never sees a half-written site.
 //!
 //! Creating files is the expensive part on the disks we build on (10,000 new files cost about
 //! 5 s; `bench/README`), and so is deleting a tree. So `write` double-buffers:
@@ -20,6 +20,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -47,7 +49,7 @@ impl Output {
     }
 }
 
-/// What [`write`] did, for `--verbose` and the benchmark.
+/// What [`write()`] did, for `--verbose` and the benchmark.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
     /// Files created with new bytes.
@@ -74,60 +76,97 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 
 /// Writes `output` to `out` atomically (see the module docs).
 pub fn write(output: &Output, out: &Path) -> io::Result<WriteStats> {
-    let live = read_manifest(out);
-    if live.is_none() && out.exists() && !is_empty_dir(out)? {
-        return Err(io::Error::other(format!(
-            "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
-            out.display()
-        )));
-    }
-    let live = live.unwrap_or_default();
-    let stage = staging_dir(out);
-    let staged = prepare_stage(&stage)?;
-    let hashes: Vec<(&String, String)> = output
+    let stager = Stager::open(out)?;
+    output
         .files
         .par_iter()
-        .map(|(path, bytes)| (path, blake3::hash(bytes).to_hex()[..32].to_string()))
-        .collect();
-    let mut stats = WriteStats {
-        removed: remove_stale(&stage, &staged, &output.files)?,
-        ..WriteStats::default()
-    };
-    create_dirs(&stage, output.files.keys())?;
-    let actions: Vec<io::Result<Action>> = hashes
-        .par_iter()
-        .map(|(path, hash)| {
-            if staged
-                .get(*path)
-                .is_some_and(|h| h.as_deref() == Some(hash.as_str()))
-            {
-                return Ok(Action::Kept);
-            }
-            let dest = stage.join(path.as_str());
-            if live.get(*path) == Some(hash) {
-                replace_with_link(&out.join(path.as_str()), &dest).map(|_| Action::Linked)
-            } else {
-                replace_with_bytes(&dest, &output.files[*path]).map(|_| Action::Written)
-            }
-        })
-        .collect();
-    for action in actions {
-        match action? {
-            Action::Kept => stats.kept += 1,
-            Action::Linked => stats.linked += 1,
-            Action::Written => stats.written += 1,
-        }
-    }
-    let manifest: String = hashes.iter().map(|(p, h)| format!("{h}\t{p}\n")).collect();
-    replace_with_bytes(&stage.join(MANIFEST), manifest.as_bytes())?;
-    swap(&stage, out)?;
-    Ok(stats)
+        .try_for_each(|(path, bytes)| stager.put(path, bytes))?;
+    stager.finish()
 }
 
-enum Action {
-    Kept,
-    Linked,
-    Written,
+/// A write in progress: files are put into the staging folder one by one (from many threads,
+/// as they are rendered, so a big site never sits in memory whole), then [`Stager::finish`]
+/// swaps the folder in. Dropping a stager without finishing leaves the live site as it was.
+pub struct Stager {
+    out: PathBuf,
+    stage: PathBuf,
+    live: Manifest,
+    staged: HashMap<String, Option<String>>,
+    /// Path and hash of every file put so far.
+    done: Mutex<Vec<(String, String)>>,
+    kept: AtomicUsize,
+    linked: AtomicUsize,
+    written: AtomicUsize,
+}
+
+impl Stager {
+    /// Readies `out`'s staging folder. Refuses an `out` that holds files helpsite did not write.
+    pub fn open(out: &Path) -> io::Result<Stager> {
+        let live = read_manifest(out);
+        if live.is_none() && out.exists() && !is_empty_dir(out)? {
+            return Err(io::Error::other(format!(
+                "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
+                out.display()
+            )));
+        }
+        let stage = staging_dir(out);
+        let staged = prepare_stage(&stage)?;
+        Ok(Stager {
+            out: out.to_path_buf(),
+            stage,
+            live: live.unwrap_or_default(),
+            staged,
+            done: Mutex::new(Vec::new()),
+            kept: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
+        })
+    }
+
+    /// Stages one file: kept if the staging folder has these bytes, hard-linked if the live
+    /// site has them, else created.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let hash = blake3::hash(bytes).to_hex()[..32].to_string();
+        let counter = if self
+            .staged
+            .get(path)
+            .is_some_and(|h| h.as_deref() == Some(hash.as_str()))
+        {
+            &self.kept
+        } else {
+            let dest = self.stage.join(path);
+            ensure_parent(&self.stage, path)?;
+            if self.live.get(path) == Some(&hash) {
+                replace_with_link(&self.out.join(path), &dest)?;
+                &self.linked
+            } else {
+                replace_with_bytes(&dest, bytes)?;
+                &self.written
+            }
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.done
+            .lock()
+            .expect("no panic holds the lock")
+            .push((path.to_string(), hash));
+        Ok(())
+    }
+
+    /// Removes what was not put, writes the manifest and swaps the staging folder in.
+    pub fn finish(self) -> io::Result<WriteStats> {
+        let done = self.done.into_inner().expect("no panic holds the lock");
+        let put: BTreeSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
+        let removed = remove_stale(&self.stage, &self.staged, &put)?;
+        let manifest: String = done.iter().map(|(p, h)| format!("{h}\t{p}\n")).collect();
+        replace_with_bytes(&self.stage.join(MANIFEST), manifest.as_bytes())?;
+        swap(&self.stage, &self.out)?;
+        Ok(WriteStats {
+            written: self.written.into_inner(),
+            linked: self.linked.into_inner(),
+            kept: self.kept.into_inner(),
+            removed,
+        })
+    }
 }
 
 /// Readies the staging folder and lists what is in it: path → hash when its manifest is
@@ -184,16 +223,22 @@ fn is_empty_dir(dir: &Path) -> io::Result<bool> {
 fn remove_stale(
     stage: &Path,
     staged: &HashMap<String, Option<String>>,
-    new: &BTreeMap<String, Vec<u8>>,
+    put: &BTreeSet<&str>,
 ) -> io::Result<usize> {
     let stale: Vec<&String> = staged
         .keys()
-        .filter(|p| !new.contains_key(*p) && p.as_str() != MANIFEST)
+        .filter(|p| !put.contains(p.as_str()) && p.as_str() != MANIFEST)
         .collect();
     let mut dirs = BTreeSet::new();
     for path in &stale {
         match std::fs::remove_file(stage.join(path.as_str())) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            // Gone already, or now a folder of the new build (a page became a section).
+            Err(e)
+                if e.kind() != io::ErrorKind::NotFound
+                    && e.kind() != io::ErrorKind::IsADirectory =>
+            {
+                return Err(e);
+            }
             _ => {}
         }
         let mut parent = Path::new(path.as_str()).parent();
@@ -209,17 +254,19 @@ fn remove_stale(
     Ok(stale.len())
 }
 
-fn create_dirs<'a>(stage: &Path, paths: impl Iterator<Item = &'a String>) -> io::Result<()> {
-    let dirs: BTreeSet<&str> = paths
-        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for dir in dirs {
-        let full = stage.join(dir);
-        if let Err(e) = std::fs::create_dir_all(&full) {
-            // A file where a folder must go (a page became a section): replace it.
-            clear_blocking_file(stage, dir)?;
-            std::fs::create_dir_all(&full).map_err(|_| e)?;
-        }
+/// Creates the folder `path` goes in; a file where a folder must go (a page that became a
+/// section) is replaced.
+fn ensure_parent(stage: &Path, path: &str) -> io::Result<()> {
+    let Some((dir, _)) = path.rsplit_once('/') else {
+        return Ok(());
+    };
+    let full = stage.join(dir);
+    if full.is_dir() {
+        return Ok(());
+    }
+    if let Err(e) = std::fs::create_dir_all(&full) {
+        clear_blocking_file(stage, dir)?;
+        std::fs::create_dir_all(&full).map_err(|_| e)?;
     }
     Ok(())
 }

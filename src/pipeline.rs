@@ -1,19 +1,25 @@
 //! `helpsite build` and `check` as a chain of stages, each a function from one value to the next:
 //!
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
-//! 2. check links: every internal link, anchor, alias and nav entry;
-//! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]);
-//! 4. render: every page and extra file into memory ([`Renderer::render_all`]);
-//! 5. write: staged and swapped in atomically ([`output::write`]), only when 1–4 found no error.
+//! 2. check links: every internal link, anchor, alias and nav entry; then every troubleshooting
+//!    flow's graph and `page:` answers ([`crate::flows::build::check`]);
+//! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]); then no
+//!    alias or page may land on a path the build writes itself ([`crate::render::reserved`]);
+//! 4. render + stage: every page and extra file, each put into the staging folder as soon as
+//!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
+//! 5. search index: page sections into the tantivy index under `search/`
+//!    ([`search_index::files`]), staged too, when `search.enabled` and 1–4 found no error;
+//! 6. swap: the staged folder replaces the output, only when 1–5 found no error.
 //!
-//! Each stage is timed for `--verbose`. I/O happens only in stages 1 and 5.
+//! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
-use crate::output::{self, Output, WriteStats};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{self, WriteStats};
 use crate::render::Renderer;
+use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
 #[derive(Debug, Clone)]
@@ -47,9 +53,12 @@ pub struct BuildReport {
     pub diagnostics: Diagnostics,
     pub timings: Timings,
     pub site: Option<Site>,
-    pub output: Output,
+    /// Output files rendered.
+    pub files: usize,
     /// `Some` when the output was written.
     pub written: Option<WriteStats>,
+    /// `Some` when the search index was built.
+    pub search: Option<search_index::Summary>,
 }
 
 impl BuildReport {
@@ -61,6 +70,15 @@ impl BuildReport {
 /// Runs the stages. `Err` only for a failure to write the output (the site itself may be fine);
 /// problems in the site are in the report's diagnostics, and then nothing is written.
 pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
+    build_guarded(options, &|_| Vec::new())
+}
+
+/// [`build`] with one more check run beside the link check, before anything is written. The
+/// CLI passes the ledger's sent-links guard here, so this module never learns about SQLite.
+pub fn build_guarded(
+    options: &BuildOptions,
+    guard: &dyn Fn(&Site) -> Vec<Diagnostic>,
+) -> std::io::Result<BuildReport> {
     let mut report = BuildReport::default();
     let mut timings = Timings::default();
     let (site, found) = timings.time("load", || Site::load(&options.root, options.load.clone()));
@@ -72,24 +90,63 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
     report
         .diagnostics
         .extend(timings.time("check links", || crate::links::check(&site)));
+    report
+        .diagnostics
+        .extend(timings.time("check flows", || crate::flows::build::check(&site)));
+    report
+        .diagnostics
+        .extend(timings.time("check sent links", || guard(&site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
-            let (output, errors) = timings.time("render", || renderer.render_all(&site));
-            report.diagnostics.extend(errors);
-            report.output = output;
+            report.diagnostics.extend(timings.time("check paths", || {
+                crate::render::reserved::check(&site, &renderer)
+            }));
+            let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
+            report.written = written;
         }
         Err(errors) => report.diagnostics.extend(errors),
     }
     report.diagnostics.sort();
-    if let Some(out) = options
-        .out
-        .as_ref()
-        .filter(|_| !report.diagnostics.has_errors())
-    {
-        let stats = timings.time("write", || output::write(&report.output, out));
-        report.written = Some(stats?);
-    }
     report.timings = timings;
     report.site = Some(site);
     Ok(report)
+}
+
+/// Stages 4 to 6. Files go to the staging folder as they are rendered, so a big site never
+/// sits in memory whole; the folder is swapped in only when the whole build is clean. With
+/// errors already found, pages are still rendered, to report template errors too.
+fn render_and_write(
+    site: &Site,
+    renderer: &Renderer,
+    options: &BuildOptions,
+    report: &mut BuildReport,
+    timings: &mut Timings,
+) -> std::io::Result<Option<WriteStats>> {
+    let stager = match &options.out {
+        Some(out) if !report.diagnostics.has_errors() => Some(output::Stager::open(out)?),
+        _ => None,
+    };
+    let sink = |path: String, bytes: Vec<u8>| match &stager {
+        Some(stager) => stager.put(&path, &bytes),
+        None => Ok(()),
+    };
+    let (errors, files) = timings.time("render+stage", || renderer.render_each(site, &sink));
+    report.diagnostics.extend(errors);
+    report.files = files?;
+    if site.config.search.enabled && !report.diagnostics.has_errors() {
+        match timings.time("search index", || search_index::files(site)) {
+            Ok((summary, files)) => {
+                report.files += files.len();
+                report.search = Some(summary);
+                for (path, bytes) in files {
+                    sink(path, bytes)?;
+                }
+            }
+            Err(d) => report.diagnostics.push(d),
+        }
+    }
+    match stager.filter(|_| !report.diagnostics.has_errors()) {
+        Some(stager) => Ok(Some(timings.time("swap", || stager.finish())?)),
+        None => Ok(None),
+    }
 }

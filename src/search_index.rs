@@ -1,3 +1,94 @@
-//! Page sections into search documents through `crates/search` — filled in by the search issue
-//! (3). The input is ready: every page's `body.text` (`crate::markdown::TextSection`), one
-//! section per h2/h3 with its anchor, heading and heading trail.
+//! Page sections into search documents through `crates/search` (issue 3).
+//!
+//! Every page's text sections (the lead and each h2/h3, from the Markdown pass) become one
+//! [`SectionDoc`] each; `helpsite_search` builds them into one tantivy segment and lays it out
+//! for the web. The files go into the output under `search/`, like every rendered file, so they
+//! are written (and swapped in) together with the pages that link to them.
+
+use std::time::{Duration, Instant};
+
+use helpsite_search::{IndexStats, SectionDoc, build_index};
+
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+use crate::output::Output;
+use crate::site::Site;
+
+/// Output folder of the index files.
+pub const DIR: &str = "search";
+
+/// What building the index took and gave, for `helpsite build --verbose`.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub stats: IndexStats,
+    pub took: Duration,
+}
+
+/// The search documents of `site`, page by page, lead first.
+pub fn documents(site: &Site) -> Vec<SectionDoc> {
+    site.pages().iter().flat_map(page_documents).collect()
+}
+
+fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
+    // The top-level section is the first folder of the source path; root pages have none.
+    let section = page
+        .source
+        .split_once('/')
+        .map_or("", |(dir, _)| dir)
+        .to_string();
+    page.body.text.iter().map(move |t| {
+        let mut trail = t.trail.clone();
+        if !t.heading.is_empty() {
+            trail.push(t.heading.clone());
+        }
+        // The lead of a page without text still gets its description, so the page is found.
+        let body = if t.anchor.is_empty() && t.text.trim().is_empty() {
+            page.meta.description.clone()
+        } else {
+            t.text.clone()
+        };
+        SectionDoc {
+            page_url: page.url.clone(),
+            anchor: t.anchor.clone(),
+            page_title: page.meta.title.clone(),
+            trail,
+            body,
+            kind: page.meta.kind.as_str().to_string(),
+            section: section.clone(),
+            tags: page.meta.tags.clone(),
+        }
+    })
+}
+
+/// Output path and bytes of each published index file.
+pub type Published = Vec<(String, Vec<u8>)>;
+
+/// Builds the index of `site` and returns its published files, as output paths under
+/// `search/`, with what it took.
+pub fn files(site: &Site) -> Result<(Summary, Published), Diagnostic> {
+    let start = Instant::now();
+    let docs = documents(site);
+    let built = build_index(&docs).map_err(|e| {
+        Diagnostic::error(format!("cannot build the search index: {e}"))
+            .hint("this is a bug in helpsite; please report it with the site that shows it")
+    })?;
+    let files = built
+        .publish()
+        .into_iter()
+        .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
+        .collect();
+    let summary = Summary {
+        stats: built.stats(),
+        took: start.elapsed(),
+    };
+    Ok((summary, files))
+}
+
+/// [`files`] added to an in-memory output (the preview server's).
+pub fn add(site: &Site, output: &mut Output) -> Result<Summary, Diagnostic> {
+    let (summary, files) = files(site)?;
+    for (path, bytes) in files {
+        output.insert(path, bytes);
+    }
+    Ok(summary)
+}

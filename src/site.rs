@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::{self, Content, Page};
+use crate::content::{self, Content, LeftOut, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// How to load the site.
@@ -117,6 +117,11 @@ impl Site {
 
     pub fn page_by_url(&self, url: &str) -> Option<usize> {
         self.by_url.get(url).copied()
+    }
+
+    /// Why the Markdown file `source` is not a page of this build, if it exists but is not.
+    pub fn left_out(&self, source: &str) -> Option<LeftOut> {
+        self.content.left_out.get(source).copied()
     }
 
     pub fn section_by_dir(&self, dir: &str) -> Option<usize> {

@@ -39,28 +39,65 @@ fn to_diagnostic(err: &serde_yaml::Error, path: &Path, first_line: usize) -> Dia
 }
 
 /// serde says "unknown field `weigth`, expected one of `a`, `b`"; we say the same in
-/// house style and move the suggestion into a hint.
+/// house style, name the key path of a nested error after the problem (`unknown key `nxt` in
+/// `flow.steps[0]``) and move the suggestion into a hint.
 fn humanize(message: &str) -> String {
-    // serde_yaml prefixes errors inside nested maps with the key path (`flow.steps[0]: …`).
-    let (prefix, message) = split_key_path(message);
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let name = rest.split(',').next().unwrap_or(rest);
-        return format!("{prefix}unknown key {name}");
+    let (path, message) = split_key_path(message);
+    let backticked = |rest: &str| rest.split(',').next().unwrap_or(rest).to_string();
+    let (what, place) = if let Some(rest) = message.strip_prefix("unknown field ") {
+        (format!("unknown key {}", backticked(rest)), "in")
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        (format!("unknown value {}", backticked(rest)), "for")
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        (format!("missing required key {rest}"), "in")
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return match path {
+            Some(path) => format!("invalid type for `{path}`: {rest}"),
+            None => message.to_string(),
+        };
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return match path {
+            Some(path) => format!("invalid value for `{path}`: {rest}"),
+            None => message.to_string(),
+        };
+    } else {
+        return match path {
+            Some(path) => format!("`{path}`: {message}"),
+            None => message.to_string(),
+        };
+    };
+    match path {
+        Some(path) => format!("{what} {place} `{path}`"),
+        None => what,
     }
-    if let Some(rest) = message.strip_prefix("unknown variant ") {
-        let name = rest.split(',').next().unwrap_or(rest);
-        return format!("{prefix}unknown value {name}");
-    }
-    if let Some(rest) = message.strip_prefix("missing field ") {
-        return format!("{prefix}missing required key {rest}");
-    }
-    format!("{prefix}{message}")
 }
 
-fn split_key_path(message: &str) -> (&str, &str) {
-    match message.find(": ") {
-        Some(i) if !message[..i].contains(' ') => (&message[..i + 2], &message[i + 2..]),
-        _ => ("", message),
+/// How serde's messages start; serde_yaml puts the key path of an error inside a nested map
+/// or list before them (`flow.steps[0].answers[0]: unknown field …`).
+const SERDE_MESSAGES: [&str; 7] = [
+    "unknown field `",
+    "unknown variant `",
+    "missing field `",
+    "duplicate field `",
+    "invalid type: ",
+    "invalid value: ",
+    "invalid length ",
+];
+
+/// Splits serde_yaml's message into the key path (if any) and serde's own message. Keys may
+/// hold spaces and `: `, so the path ends where a known serde message starts; for other
+/// messages (a type's own, such as a date's) a prefix without spaces is taken as the path.
+fn split_key_path(message: &str) -> (Option<&str>, &str) {
+    if SERDE_MESSAGES.iter().any(|m| message.starts_with(m)) {
+        return (None, message);
+    }
+    let known = SERDE_MESSAGES
+        .iter()
+        .filter_map(|m| message.find(&format!(": {m}")))
+        .min();
+    match known.or_else(|| message.find(": ").filter(|&i| !message[..i].contains(' '))) {
+        Some(i) => (Some(&message[..i]), &message[i + 2..]),
+        None => (None, message),
     }
 }
 
@@ -111,5 +148,59 @@ mod tests {
     fn syntax_error_has_line() {
         let err = parse::<T>("title: [x\n", Path::new("site.yaml"), 1).unwrap_err();
         assert!(err.line.is_some(), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        title: String,
+        #[serde(default)]
+        draft: bool,
+        #[serde(default)]
+        items: Vec<T>,
+        #[serde(default)]
+        named: std::collections::BTreeMap<String, T>,
+    }
+
+    /// serde_yaml prefixes errors inside nested maps with the key path; the message names it
+    /// after the problem, and the hint still comes.
+    #[test]
+    fn nested_unknown_key_names_its_path_and_suggests() {
+        let err = parse::<Outer>(
+            "title: x\nitems:\n  - title: a\n    weigth: 1\n",
+            Path::new("a.md"),
+            2,
+        )
+        .unwrap_err();
+        assert_eq!(err.message, "unknown key `weigth` in `items[0]`");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `weight`?"));
+        assert_eq!(err.line, Some(5));
+    }
+
+    /// A key with a space and `: ` in the path is still split where serde's message starts.
+    #[test]
+    fn key_path_with_spaces() {
+        let err = parse::<Outer>(
+            "title: x\nnamed:\n  'a: b c':\n    title: t\n    wieght: 1\n",
+            Path::new("a.md"),
+            1,
+        )
+        .unwrap_err();
+        assert_eq!(err.message, "unknown key `wieght` in `named.a: b c`");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn nested_missing_key_and_wrong_type_name_the_path() {
+        let err =
+            parse::<Outer>("title: x\nitems:\n  - weight: 1\n", Path::new("a.md"), 1).unwrap_err();
+        assert_eq!(err.message, "missing required key `title` in `items[0]`");
+        let err = parse::<Outer>("title: x\ndraft: maybe\n", Path::new("a.md"), 1).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid type for `draft`: string \"maybe\", expected a boolean"
+        );
+        assert_eq!(err.hint, None);
     }
 }

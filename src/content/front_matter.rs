@@ -111,13 +111,28 @@ pub fn parse(split: &Split<'_>, path: &Path) -> Result<FrontMatter, Diagnostic> 
             .line(split.yaml_line)
             .hint("add `title: …` to the front matter"));
     }
-    let fm: FrontMatter = crate::yaml::parse(split.yaml, path, split.yaml_line)?;
+    let fm: FrontMatter =
+        crate::yaml::parse(split.yaml, path, split.yaml_line).map_err(explain_date)?;
     if fm.title.trim().is_empty() {
         return Err(Diagnostic::error("`title` is empty")
             .at(path)
             .line(key_line(split, "title").unwrap_or(split.yaml_line)));
     }
     Ok(fm)
+}
+
+/// A bad `updated:` comes back in the date parser's words ("input is out of range"); say that
+/// it is the date, and how to write one.
+fn explain_date(d: Diagnostic) -> Diagnostic {
+    let d = match d.message.strip_prefix("`updated`: ") {
+        Some(why) => Diagnostic {
+            message: format!("invalid date for `updated`: {why}"),
+            ..d
+        },
+        None if d.message.contains("`updated`") => d,
+        None => return d,
+    };
+    d.hint("write the date as `YYYY-MM-DD`, e.g. `2025-03-04`")
 }
 
 /// File line of the first line that mentions `needle` in the YAML block (for errors found after

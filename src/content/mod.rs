@@ -8,6 +8,7 @@ pub mod front_matter;
 pub mod new;
 pub mod url;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,6 +16,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::smart::punctuate;
 use crate::markdown::{self, Rendered};
 pub use front_matter::{FrontMatter, Kind};
 
@@ -35,12 +37,21 @@ pub struct Page {
     /// The section this page is in (for an `_index.md`: the section it heads).
     pub section: usize,
     pub body: Rendered,
+    /// The troubleshooting flow rendered for the template, when `meta.flow` is set.
+    pub flow: Option<crate::flows::build::Built>,
 }
 
 impl Page {
     /// True when `#anchor` exists on the page: a heading id or a troubleshooting step.
     pub fn has_anchor(&self, anchor: &str) -> bool {
-        self.anchors().any(|a| a == anchor)
+        self.body.headings.iter().any(|h| h.id == anchor)
+            || anchor.strip_prefix("step-").is_some_and(|id| {
+                self.meta
+                    .flow
+                    .iter()
+                    .flat_map(|f| &f.steps)
+                    .any(|s| s.id == id)
+            })
     }
 
     /// Every id a link may point at, in page order.
@@ -77,6 +88,19 @@ pub struct Content {
     pub sections: Vec<Section>,
     /// Non-Markdown files copied beside their pages: content path and bytes.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Markdown files that are not pages of this build, by content path, and why. The link
+    /// check needs them: a link to a draft gets a hint, a link to a page that failed to load is
+    /// no error of its own (that page's error is the one to fix).
+    pub left_out: BTreeMap<String, LeftOut>,
+}
+
+/// Why a Markdown file under `content/` is not a page of this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// `draft: true`, built only with `--drafts`.
+    Draft,
+    /// Its front matter or Markdown has errors, reported for it.
+    Failed,
 }
 
 impl Content {
@@ -112,11 +136,15 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Diagnostics
         .map(|source| parse_page(root, source, config.base_path(), drafts))
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let mut left_out = BTreeMap::new();
+    for (source, result) in walked.markdown.iter().zip(parsed) {
         match result {
             Ok(Some(page)) => pages.push(page),
-            Ok(None) => {}
-            Err(errors) => diagnostics.extend(errors),
+            Ok(None) => _ = left_out.insert(source.clone(), LeftOut::Draft),
+            Err(errors) => {
+                diagnostics.extend(errors);
+                left_out.insert(source.clone(), LeftOut::Failed);
+            }
         }
     }
     let sections = arrange(&walked.dirs, &mut pages, config.base_path());
@@ -140,6 +168,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Diagnostics
             pages,
             sections,
             files,
+            left_out,
         },
         diagnostics,
     )
@@ -206,10 +235,14 @@ pub fn parse_page(
         ]
     })?;
     let split = front_matter::split(&text, &file).map_err(|d| vec![d])?;
-    let meta = front_matter::parse(&split, &file).map_err(|d| vec![d])?;
+    let mut meta = front_matter::parse(&split, &file).map_err(|d| vec![d])?;
     if meta.draft && !drafts {
         return Ok(None);
     }
+    // Title and description show beside the body (headings, navigation, pager, section lists,
+    // `<title>`), so they get the body's smart punctuation, here, once, for every consumer.
+    meta.title = punctuate(&meta.title).into_owned();
+    meta.description = punctuate(&meta.description).into_owned();
     let alias_lines = meta
         .aliases
         .iter()
@@ -222,6 +255,15 @@ pub fn parse_page(
         file: &file,
         base_path,
         faq: meta.kind == Kind::Faq,
+    });
+    let mut body = body;
+    let mut errors = errors;
+    let flow = meta.flow.as_ref().map(|f| {
+        let loaded =
+            crate::flows::build::build(f, split.yaml, split.yaml_line, source, &file, base_path);
+        body.links.extend(loaded.links);
+        errors.extend(loaded.errors);
+        loaded.built
     });
     if !errors.is_empty() {
         return Err(errors);
@@ -236,6 +278,7 @@ pub fn parse_page(
         is_index,
         section: 0,
         body,
+        flow,
     }))
 }
 

@@ -12,6 +12,7 @@
 
 pub mod link;
 pub mod slug;
+pub mod smart;
 pub mod text;
 
 use std::ops::Range;

@@ -59,6 +59,10 @@ pub struct PageCtx<'a> {
     json_ld: Option<Value>,
     prev: Option<Crumb<'a>>,
     next: Option<Crumb<'a>>,
+    /// The troubleshooting flow (`partials/flow.html`), when the page has one.
+    flow: Option<&'a crate::flows::render::FlowView>,
+    /// The request composer with this page prefilled (the "Still stuck?" block).
+    contact_url: String,
 }
 
 #[derive(Serialize)]
@@ -202,6 +206,8 @@ pub fn page<'a>(site: &'a Site, i: usize, json_ld: Option<String>) -> PageCtx<'a
             .and_then(|k| k.checked_sub(1))
             .and_then(|k| crumb(siblings.get(k))),
         next: pos.and_then(|k| crumb(siblings.get(k + 1))),
+        flow: p.flow.as_ref().map(|f| &f.view),
+        contact_url: crate::flows::render::contact_url(site.config.base_path(), &p.url, &[]),
     }
 }
 
@@ -281,7 +287,7 @@ impl NavTree {
         };
         // Children come after their parent in walk order, so build from the end.
         for s in (0..sections.len()).rev() {
-            tree.pages[s] = page_list(site, &sections[s], None);
+            tree.pages[s] = page_list(site, &sections[s]);
             let node = NavNode {
                 title: site.content.section_title(&sections[s]),
                 url: &sections[s].url,
@@ -331,10 +337,9 @@ impl NavTree {
             return self.nodes[s].clone();
         }
         let sec = &site.content.sections[s];
-        let pages = if Some(s) == section && page.is_some() {
-            page_list(site, sec, page)
-        } else {
-            self.pages[s].clone()
+        let pages = match page.filter(|_| Some(s) == section) {
+            Some(page) => self.with_active_page(site, s, page),
+            None => self.pages[s].clone(),
         };
         let node = NavNode {
             title: site.content.section_title(sec),
@@ -349,16 +354,35 @@ impl NavTree {
         };
         Value::from_serializable(&node)
     }
+
+    /// The section's cached page list with one entry swapped for an active copy: the other
+    /// entries are shared, so this costs one small value, not one per page of the section.
+    fn with_active_page(&self, site: &Site, s: usize, page: usize) -> Value {
+        let sec = &site.content.sections[s];
+        let mut list: Vec<Value> = self.pages[s]
+            .as_array()
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default();
+        if let Some(k) = sec.pages.iter().position(|&p| p == page) {
+            let p = &site.pages()[page];
+            list[k] = Value::from_serializable(&NavPage {
+                title: &p.meta.title,
+                url: &p.url,
+                active: true,
+            });
+        }
+        Value::from(list)
+    }
 }
 
-fn page_list(site: &Site, section: &Section, active: Option<usize>) -> Value {
+fn page_list(site: &Site, section: &Section) -> Value {
     let list: Vec<NavPage<'_>> = section
         .pages
         .iter()
         .map(|&i| NavPage {
             title: &site.pages()[i].meta.title,
             url: &site.pages()[i].url,
-            active: Some(i) == active,
+            active: false,
         })
         .collect();
     Value::from_serializable(&list)

@@ -32,9 +32,11 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 pub fn robots(site: &Site) -> String {
-    let sitemap = site
-        .config
-        .permalink(&format!("{}sitemap.xml", site.config.base_path()));
+    let sitemap = site.config.permalink(&format!(
+        "{}{}",
+        site.config.base_path(),
+        super::reserved::SITEMAP
+    ));
     format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 }
 

@@ -14,16 +14,18 @@
 pub mod assets;
 pub mod context;
 pub mod extras;
+pub mod reserved;
 pub mod theme;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use crate::content::{Kind, url};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, closest};
 use crate::output::Output;
 use crate::site::Site;
 use assets::Assets;
@@ -56,7 +58,7 @@ impl Renderer {
                 .values()
                 .map(|t| (t.name.as_str(), t.text.as_str())),
         )
-        .map_err(|e| vec![template_error(&e, &files)])?;
+        .map_err(|e| template_errors(&e, &files))?;
         let mut statics = theme.statics;
         for (name, css) in crate::highlight::stylesheets() {
             statics
@@ -104,17 +106,21 @@ impl Renderer {
         if !self.tera.contains_template(&template) {
             let mut names: Vec<&str> = self.tera.get_template_names().collect();
             names.sort_unstable();
+            let hint = match closest(&template, &names) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "known templates are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             return Err(
                 Diagnostic::error(format!("template `{template}` not found"))
                     .at(&page.file)
-                    .hint(format!(
-                        "known templates are {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                    .hint(hint),
             );
         }
         let mut ctx = self.base_context(site, &page.url);
@@ -132,10 +138,10 @@ impl Renderer {
             ctx.insert("next", &ctx_page_link(site, i, 1));
             ctx.insert("page", &ctx_page);
         }
-        let html = self.tera.render(&template, &ctx).map_err(|e| {
-            template_error(&e, &self.files)
-                .cause(format!("while rendering `{}`", page.file.display()))
-        })?;
+        let html = self
+            .tera
+            .render(&template, &ctx)
+            .map_err(|e| self.render_error(&e, &page.file))?;
         Ok((
             url::output_path(site.config.base_path(), &page.url),
             html.into_bytes(),
@@ -153,47 +159,95 @@ impl Renderer {
     /// Every output file of the site. Template errors are reported once per template place,
     /// with the number of pages that hit it.
     pub fn render_all(&self, site: &Site) -> (Output, Vec<Diagnostic>) {
-        let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.pages().len())
-            .into_par_iter()
-            .map(|i| self.render_page(site, i))
-            .collect();
-        let mut output = Output::default();
-        let mut errors: BTreeMap<ErrorPlace, (Diagnostic, usize)> = BTreeMap::new();
-        for result in rendered {
-            match result {
-                Ok((path, bytes)) => output.insert(path, bytes),
-                Err(d) => {
-                    let key = (d.path.clone(), d.line, d.column, d.message.clone());
-                    errors.entry(key).or_insert((d, 0)).1 += 1;
+        let output = Mutex::new(Output::default());
+        let (diagnostics, _) = self.render_each(site, &|path, bytes| {
+            output
+                .lock()
+                .expect("no panic holds the lock")
+                .insert(path, bytes);
+            Ok(())
+        });
+        (
+            output.into_inner().expect("no panic holds the lock"),
+            diagnostics,
+        )
+    }
+
+    /// Renders every output file and hands each to `sink` as soon as it is ready, from many
+    /// threads, so the whole site never has to sit in memory. Returns the diagnostics and the
+    /// number of files handed over, or the sink's first error.
+    pub fn render_each(
+        &self,
+        site: &Site,
+        sink: &Sink<'_>,
+    ) -> (Vec<Diagnostic>, std::io::Result<usize>) {
+        let sink_error = Mutex::new(None);
+        let handed = std::sync::atomic::AtomicUsize::new(0);
+        let give = |path: String, bytes: Vec<u8>| {
+            if sink_error
+                .lock()
+                .expect("no panic holds the lock")
+                .is_some()
+            {
+                return; // stop writing after the first failure
+            }
+            match sink(path, bytes) {
+                Ok(()) => _ = handed.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                Err(e) => {
+                    _ = sink_error
+                        .lock()
+                        .expect("no panic holds the lock")
+                        .get_or_insert(e)
                 }
             }
-        }
-        let mut diagnostics: Vec<Diagnostic> = errors
-            .into_values()
-            .map(|(d, n)| {
-                if n > 1 {
-                    d.cause(format!("and in {} more pages", n - 1))
-                } else {
-                    d
+        };
+        let errors: Vec<Diagnostic> = (0..site.pages().len())
+            .into_par_iter()
+            .filter_map(|i| match self.render_page(site, i) {
+                Ok((path, bytes)) => {
+                    give(path, bytes);
+                    None
                 }
+                Err(d) => Some(d),
             })
             .collect();
-        if let Err(d) = self.render_extras(site, &mut output) {
+        let mut diagnostics = once_per_place(errors);
+        let mut extras = Output::default();
+        if let Err(d) = self.render_extras(site, &mut extras) {
             diagnostics.push(d);
         }
-        (output, diagnostics)
+        for (path, bytes) in extras.files {
+            give(path, bytes);
+        }
+        let result = match sink_error.into_inner().expect("no panic holds the lock") {
+            Some(e) => Err(e),
+            None => Ok(handed.into_inner()),
+        };
+        (diagnostics, result)
     }
 
     fn render_extras(&self, site: &Site, output: &mut Output) -> Result<(), Diagnostic> {
-        if self.tera.contains_template("404.html") {
+        let base = site.config.base_path();
+        if self.tera.contains_template(reserved::NOT_FOUND) {
             let mut ctx = self.base_context(site, "");
             ctx.insert_value("sections", self.nav.for_page(site, None, None));
             ctx.insert("breadcrumbs", &Vec::<()>::new());
             let html = self
                 .tera
-                .render("404.html", &ctx)
-                .map_err(|e| template_error(&e, &self.files))?;
-            output.insert("404.html", html);
+                .render(reserved::NOT_FOUND, &ctx)
+                .map_err(|e| self.render_error(&e, reserved::NOT_FOUND))?;
+            output.insert(reserved::NOT_FOUND, html);
+        }
+        if site.config.search.enabled && self.tera.contains_template(reserved::SEARCH_PAGE) {
+            let url = format!("{base}search/");
+            let mut ctx = self.base_context(site, &url);
+            ctx.insert_value("sections", self.nav.for_page(site, None, None));
+            ctx.insert("breadcrumbs", &Vec::<()>::new());
+            let html = self
+                .tera
+                .render(reserved::SEARCH_PAGE, &ctx)
+                .map_err(|e| self.render_error(&e, reserved::SEARCH_PAGE))?;
+            output.insert(url::output_path(base, &url), html);
         }
         for (alias, &target) in &site.aliases {
             if site.page_by_url(alias).is_some() {
@@ -202,8 +256,8 @@ impl Renderer {
             let (path, html) = self.render_alias(site, alias, target)?;
             output.insert(path, html);
         }
-        output.insert("sitemap.xml", extras::sitemap(site));
-        output.insert("robots.txt", extras::robots(site));
+        output.insert(reserved::SITEMAP, extras::sitemap(site));
+        output.insert(reserved::ROBOTS, extras::robots(site));
         output.insert(extras::PAGES_JSON, extras::pages_json(site));
         for (path, bytes) in &self.assets.files {
             output.insert(path.clone(), bytes.clone());
@@ -230,17 +284,52 @@ impl Renderer {
             ctx.insert("permalink", &permalink);
             self.tera
                 .render("alias.html", &ctx)
-                .map_err(|e| template_error(&e, &self.files))?
+                .map_err(|e| self.render_error(&e, alias))?
         } else {
             extras::fallback_alias(target_url, &permalink)
         };
         Ok((url::output_path(site.config.base_path(), alias), html))
     }
 
+    /// A rendering error (one place) while producing `what`.
+    fn render_error(&self, err: &tera::Error, what: impl AsRef<std::path::Path>) -> Diagnostic {
+        let d = template_errors(err, &self.files)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("template error"));
+        let context = format!("while rendering `{}`", what.as_ref().display());
+        match d.cause.clone() {
+            Some(cause) => d.cause(format!("{cause} ({context})")),
+            None => d.cause(context),
+        }
+    }
+
     /// Plain static name → published URL.
     pub fn asset_urls(&self) -> &BTreeMap<String, String> {
         &self.assets.urls
     }
+}
+
+/// Receives each rendered file: output path and bytes.
+pub type Sink<'a> = dyn Fn(String, Vec<u8>) -> std::io::Result<()> + Sync + 'a;
+
+/// The same template error on many pages, reported once with the number of pages.
+fn once_per_place(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut places: BTreeMap<ErrorPlace, (Diagnostic, usize)> = BTreeMap::new();
+    for d in errors {
+        let key = (d.path.clone(), d.line, d.column, d.message.clone());
+        places.entry(key).or_insert((d, 0)).1 += 1;
+    }
+    places
+        .into_values()
+        .map(|(d, n)| {
+            if n > 1 {
+                d.cause(format!("and in {} more pages", n - 1))
+            } else {
+                d
+            }
+        })
+        .collect()
 }
 
 /// Where a template error happened: the same error on many pages is reported once.
@@ -259,37 +348,79 @@ fn ctx_page_link(site: &Site, i: usize, step: isize) -> Option<BTreeMap<&'static
     ]))
 }
 
-/// A Tera error as a diagnostic at the template's file, line and column.
-pub fn template_error(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Diagnostic {
+/// A Tera error as diagnostics at the template's file, line and column. Tera's validation (an
+/// unknown filter, a block missing from the parent…) reports every problem at once as text
+/// reports; each becomes its own diagnostic.
+pub fn template_errors(err: &tera::Error, files: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
     let file_of = |name: &str| {
         files
             .get(name)
             .cloned()
             .unwrap_or_else(|| PathBuf::from(name))
     };
-    let mut d = match err.kind() {
+    let mut found = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let mut d = Diagnostic::error(format!("template error: {}", tidy(report.message())))
+            let d = Diagnostic::error(format!("template error: {}", tidy(report.message())))
                 .at(file_of(report.filename()));
-            if span.start_line > 0 {
-                d = d.line(span.start_line).column(span.start_col + 1);
-            }
-            d
+            vec![if span.start_line > 0 {
+                d.line(span.start_line).column(span.start_col + 1)
+            } else {
+                d
+            }]
         }
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!(
-            "template error: `{current}` extends `{parent}`, which does not exist"
-        ))
-        .at(file_of(current)),
-        tera::ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::error(format!("template error: template `{name}` not found"))
-        }
-        other => Diagnostic::error(format!("template error: {}", tidy(&other.to_string()))),
+        tera::ErrorKind::MissingParent { current, parent } => vec![
+            Diagnostic::error(format!(
+                "template error: `{current}` extends `{parent}`, which does not exist"
+            ))
+            .at(file_of(current)),
+        ],
+        tera::ErrorKind::Msg(text) if text.starts_with("error: ") => text
+            .split("\n\n")
+            .filter_map(|report| parse_report(report, &file_of))
+            .collect(),
+        other => vec![Diagnostic::error(format!(
+            "template error: {}",
+            tidy(&other.to_string())
+        ))],
     };
-    if let Some(source) = std::error::Error::source(err) {
-        d = d.cause(tidy(&source.to_string()));
+    if let (Some(source), Some(last)) = (std::error::Error::source(err), found.last_mut()) {
+        *last = last.clone().cause(tidy(&source.to_string()));
     }
-    d
+    found.into_iter().map(|d| override_hint(d, files)).collect()
+}
+
+/// A theme template that extends one the site overrides (`faq.html` extends `page.html`)
+/// fails on a block the override lacks, and Tera names the theme's file, which the writer never
+/// touched: point at the site's `templates/`.
+fn override_hint(d: Diagnostic, files: &HashMap<String, PathBuf>) -> Diagnostic {
+    let in_theme = d.path.as_ref().is_some_and(|p| p.starts_with("themes"));
+    let site_templates = files.values().any(|f| f.starts_with("templates"));
+    if d.hint.is_some()
+        || !in_theme
+        || !site_templates
+        || !d.message.contains("is not defined in any parent template")
+    {
+        return d;
+    }
+    d.hint("a template in the site's `templates/` replaces one this theme template extends: define the block there too, or remove the replacement")
+}
+
+/// One of Tera's text reports: `error: MESSAGE` then ` --> NAME:LINE:COL`.
+fn parse_report(report: &str, file_of: &impl Fn(&str) -> PathBuf) -> Option<Diagnostic> {
+    let mut lines = report.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let d = Diagnostic::error(format!("template error: {}", tidy(message)));
+    let Some(place) = lines.find_map(|l| l.trim_start().strip_prefix("--> ")) else {
+        return Some(d);
+    };
+    let mut parts = place.rsplitn(3, ':');
+    let (col, line, name) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(
+        d.at(file_of(name))
+            .line(line.parse().ok()?)
+            .column(col.parse().ok()?),
+    )
 }
 
 /// House style: no trailing period.

@@ -183,10 +183,10 @@ after(async () => {
 });
 
 /** Opens `url` in a fresh context; collects every problem the page causes. */
-async function open(url, viewport, scheme) {
+async function open(url, viewport, scheme, { javaScriptEnabled = true } = {}) {
   const { width, height, ...device } = VIEWPORTS[viewport];
   const context = await browser.newContext({
-    viewport: { width, height }, ...device, colorScheme: scheme, reducedMotion: "reduce",
+    viewport: { width, height }, ...device, colorScheme: scheme, reducedMotion: "reduce", javaScriptEnabled,
   });
   const origin = new URL(server.url).origin;
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
@@ -317,7 +317,7 @@ describe("heading anchors", () => {
       await page.locator(".status-toast").filter({ hasText: "copied" }).waitFor({ timeout: 3000 });
       const clip = await page.evaluate(() => navigator.clipboard.readText());
       assert.equal(clip, canonical.split("#")[0] + href);
-      assert.equal(await page.locator('[role="status"]').count(), 1, "one live region");
+      assert.equal(await page.locator('.status-toast[role="status"]').count(), 1, "copying reuses one live region");
       assert.equal(await anchor.getAttribute("data-copied"), "Copied", "visible Copied mark");
       await page.screenshot({ path: path.join(shotsDir, "guide-anchor-copied.png") });
       assert.deepEqual(offHost, []);
@@ -338,11 +338,40 @@ describe("heading anchors", () => {
   });
 });
 
+describe("without JavaScript", () => {
+  for (const viewport of Object.keys(VIEWPORTS)) {
+    test(`section navigation and contents at ${viewport} width`, async () => {
+      const { context, page, problems, offHost } = await open(pages.guide, viewport, "light", { javaScriptEnabled: false });
+      try {
+        const link = page.locator(".section-nav details a").first();
+        const summary = page.locator(".section-nav summary");
+        if (viewport === "desktop") {
+          assert.ok(await link.isVisible(), "sidebar links visible on desktop without JS");
+        } else {
+          assert.ok(await summary.isVisible(), "a Browse topics toggle on the phone");
+          assert.equal(await link.isVisible(), false, "sidebar folded on the phone");
+          await summary.click();
+          assert.ok(await link.isVisible(), "the toggle opens it without JS");
+        }
+        await page.screenshot({ path: path.join(shotsDir, `guide-${viewport}-nojs.png`) });
+        assert.deepEqual(offHost, []);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
 describe("print", () => {
-  test("print hides the site chrome and shows link addresses", async () => {
-    const { context, page } = await open(pages.guide, "desktop", "light");
+  test("print hides the site chrome and shows link addresses, in light colours", async () => {
+    // A reader whose screen is dark still gets dark text on white paper.
+    const { context, page } = await open(pages.guide, "desktop", "dark");
     try {
       await page.emulateMedia({ media: "print" });
+      assert.deepEqual(await page.evaluate(lowContrastInPage), [], "printed text below WCAG AA contrast");
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, "rgb(255, 255, 255)", "white paper");
       for (const sel of [".top-nav", ".search-slot", ".section-nav", ".pager", ".footer-chrome"]) {
         const shown = await page.locator(sel).evaluateAll((els) => els.some((e) => e.checkVisibility()));
         assert.equal(shown, false, `${sel} hidden in print`);

@@ -1,0 +1,298 @@
+//! Index building (native only, feature `write`): section docs → one tantivy segment in RAM →
+//! the published files (see [`crate::manifest`]).
+//!
+//! 1. Add one tantivy document per [`SectionDoc`] with a single writer thread, commit, and merge
+//!    to one segment if the writer flushed more than one.
+//! 2. Rename the segment to a fixed id, so the same docs give the same bytes and the same hash.
+//! 3. Lay the files out in one pack, hot files first, and hash it.
+//! 4. Open the pack as the browser would and record the blocks opening touches: the hot set.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tantivy::schema::TantivyDocument;
+use tantivy::store::Compressor;
+use tantivy::{Directory, Index, IndexSettings, IndexWriter};
+
+use crate::analyzer;
+use crate::directory::{BlockCache, PackDirectory, runs};
+use crate::engine::Engine;
+use crate::manifest::{BLOCK_SIZE, FORMAT, MANIFEST_NAME, Manifest};
+use crate::schema::{self, EXCERPT_CHARS, Fields};
+use crate::{SearchError, SectionDoc};
+
+/// Memory the writer may use before it flushes a segment; generous, so that a big site still
+/// fits one segment before the final merge.
+const WRITER_MEMORY: usize = 512 * 1024 * 1024;
+
+/// Doc store block size: small blocks make each displayed result cost fewer downloaded bytes.
+const DOCSTORE_BLOCK: usize = 4 * 1024;
+
+/// The segment id every published index uses (file names and meta.json), for reproducible bytes.
+const FIXED_SEGMENT: &str = "00000000000000000000000000000001";
+
+/// Pack order: what every search reads first, then what only some queries read.
+const PACK_ORDER: [&str; 7] = ["json", "term", "fieldnorm", "fast", "store", "idx", "pos"];
+
+/// A built index, ready to publish.
+pub struct BuiltIndex {
+    index: Index,
+    published: Vec<(String, Vec<u8>)>,
+    stats: IndexStats,
+}
+
+/// Sizes of a built index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// Section documents.
+    pub docs: u64,
+    /// Pages.
+    pub pages: u64,
+    /// Bytes per tantivy file kind (`term`, `idx`, `pos`, `store`, `fast`, `fieldnorm`, `json`).
+    pub file_bytes: BTreeMap<String, u64>,
+    /// Pack size.
+    pub pack_bytes: u64,
+    /// Hot file size (loaded before the first result).
+    pub hot_bytes: u64,
+    /// Manifest size.
+    pub manifest_bytes: u64,
+}
+
+/// Builds the index of `docs` as one segment. A page's sections must be consecutive (lead
+/// first); a change of `page_url` starts the next page.
+pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
+    let index = Index::builder()
+        .schema(schema::schema())
+        .settings(IndexSettings {
+            docstore_compression: Compressor::Lz4,
+            docstore_blocksize: DOCSTORE_BLOCK,
+            ..IndexSettings::default()
+        })
+        .create_in_ram()?;
+    analyzer::register(&index);
+    let pages = write_docs(&index, docs)?;
+    let files = segment_files(&index)?;
+    let (manifest, pack, hot) = pack(files, docs.len() as u64, pages)?;
+    let manifest_json = serde_json::to_vec(&manifest)
+        .map_err(|e| SearchError::Manifest(format!("cannot serialise: {e}")))?;
+    let mut file_bytes = BTreeMap::new();
+    for (name, [_, len]) in &manifest.files {
+        let ext = name.rsplit('.').next().unwrap_or_default().to_string();
+        *file_bytes.entry(ext).or_insert(0) += len;
+    }
+    let stats = IndexStats {
+        docs: docs.len() as u64,
+        pages,
+        file_bytes,
+        pack_bytes: pack.len() as u64,
+        hot_bytes: hot.len() as u64,
+        manifest_bytes: manifest_json.len() as u64,
+    };
+    let published = vec![
+        (MANIFEST_NAME.to_string(), manifest_json),
+        (manifest.hot.clone(), hot),
+        (manifest.pack.clone(), pack),
+    ];
+    Ok(BuiltIndex {
+        index,
+        published,
+        stats,
+    })
+}
+
+/// Adds the docs, commits, merges to one segment; returns the number of pages.
+fn write_docs(index: &Index, docs: &[SectionDoc]) -> Result<u64, SearchError> {
+    let f = Fields::of(&index.schema())?;
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    let mut pages = 0u64;
+    let mut previous: Option<&str> = None;
+    for d in docs {
+        let first_of_page = previous != Some(d.page_url.as_str());
+        if first_of_page {
+            pages += 1;
+            previous = Some(&d.page_url);
+        }
+        writer.add_document(document(&f, d, pages - 1, first_of_page))?;
+    }
+    writer.commit()?;
+    let ids = index.searchable_segment_ids()?;
+    if ids.len() > 1 {
+        writer.merge(&ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(pages)
+}
+
+fn document(f: &Fields, d: &SectionDoc, page: u64, first_of_page: bool) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.title, &d.page_title);
+    doc.add_text(f.words, &d.page_title);
+    for t in &d.trail {
+        doc.add_text(f.trail, t);
+        doc.add_text(f.words, t);
+    }
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.words, &d.body);
+    // Tags describe the page, so only its first section carries them: the page still matches,
+    // and the other sections don't all tie on them.
+    if first_of_page {
+        for t in &d.tags {
+            doc.add_text(f.tags, t);
+            doc.add_text(f.words, t);
+        }
+    }
+    doc.add_text(f.kind, &d.kind);
+    doc.add_text(f.section, &d.section);
+    doc.add_u64(f.page, page);
+    doc.add_text(f.url, &d.page_url);
+    doc.add_text(f.anchor, &d.anchor);
+    doc.add_text(f.excerpt, excerpt(&d.body));
+    doc
+}
+
+/// The body cut to [`EXCERPT_CHARS`] at a char boundary.
+fn excerpt(body: &str) -> &str {
+    match body.char_indices().nth(EXCERPT_CHARS) {
+        Some((at, _)) => &body[..at],
+        None => body,
+    }
+}
+
+/// The index's files (meta.json and the one segment's), with the segment renamed to
+/// [`FIXED_SEGMENT`].
+fn segment_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let metas = index.load_metas()?;
+    let dir = index.directory();
+    let read = |path: &PathBuf| {
+        dir.atomic_read(path).map_err(|e| {
+            SearchError::io(
+                format!("reading built `{}`", path.display()),
+                std::io::Error::other(e),
+            )
+        })
+    };
+    let ids: Vec<String> = metas
+        .segments
+        .iter()
+        .map(|s| s.id().uuid_string())
+        .collect();
+    // An empty site has no segment at all.
+    // File names hold the id as 32 hex digits, meta.json as a hyphenated UUID.
+    let rename = |s: &str| match ids.as_slice() {
+        [id] => s
+            .replace(id.as_str(), FIXED_SEGMENT)
+            .replace(&hyphenated(id), &hyphenated(FIXED_SEGMENT)),
+        _ => s.to_string(),
+    };
+    if ids.len() > 1 {
+        return Err(SearchError::Manifest(format!(
+            "expected one segment, found {}",
+            ids.len()
+        )));
+    }
+    let mut out = Vec::new();
+    for path in metas.list_segment_files() {
+        if dir.exists(&path).unwrap_or(false) {
+            out.push((rename(&path.to_string_lossy()), read(&path)?));
+        }
+    }
+    let meta = read(&PathBuf::from("meta.json"))?;
+    let meta = rename(&String::from_utf8_lossy(&meta)).into_bytes();
+    out.push(("meta.json".to_string(), meta));
+    Ok(out)
+}
+
+/// `0123…` → `01234567-89ab-cdef-…`, the UUID form meta.json uses.
+fn hyphenated(simple: &str) -> String {
+    let cut = [0, 8, 12, 16, 20, 32];
+    cut.windows(2)
+        .filter_map(|w| simple.get(w[0]..w[1]))
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn pack_rank(name: &str) -> usize {
+    let ext = name.rsplit('.').next().unwrap_or_default();
+    PACK_ORDER
+        .iter()
+        .position(|e| *e == ext)
+        .unwrap_or(PACK_ORDER.len())
+}
+
+/// Lays the files out in a pack and records the hot blocks.
+fn pack(
+    mut files: Vec<(String, Vec<u8>)>,
+    docs: u64,
+    pages: u64,
+) -> Result<(Manifest, Vec<u8>, Vec<u8>), SearchError> {
+    files.sort_by(|a, b| {
+        pack_rank(&a.0)
+            .cmp(&pack_rank(&b.0))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let mut pack = Vec::new();
+    let mut table = BTreeMap::new();
+    for (name, bytes) in &files {
+        table.insert(name.clone(), [pack.len() as u64, bytes.len() as u64]);
+        pack.extend_from_slice(bytes);
+    }
+    let hash = blake3::hash(&pack).to_hex()[..16].to_string();
+    let mut manifest = Manifest {
+        format: FORMAT,
+        pack: format!("index-{hash}.pack"),
+        hot: format!("index-{hash}.hot"),
+        hash,
+        pack_len: pack.len() as u64,
+        block_size: BLOCK_SIZE,
+        hot_blocks: Vec::new(),
+        files: table,
+        docs,
+        pages,
+    };
+    let hot_blocks = blocks_read_at_open(&manifest, &pack)?;
+    manifest.hot_blocks = runs(&hot_blocks)
+        .into_iter()
+        .map(|r| [r.start, r.end])
+        .collect();
+    let mut hot = Vec::new();
+    for r in manifest.hot_ranges() {
+        hot.extend_from_slice(&pack[r.start as usize..r.end as usize]);
+    }
+    Ok((manifest, pack, hot))
+}
+
+/// Opens the pack as a browser would and returns the blocks that took.
+fn blocks_read_at_open(manifest: &Manifest, pack: &[u8]) -> Result<Vec<u64>, SearchError> {
+    let cache = Arc::new(BlockCache::new(
+        Box::new(pack.to_vec()),
+        manifest.block_size,
+    ));
+    let files: HashMap<PathBuf, std::ops::Range<u64>> = manifest
+        .files
+        .iter()
+        .map(|(name, [off, len])| (PathBuf::from(name), *off..off + len))
+        .collect();
+    let index = Index::open(PackDirectory::new(files, Arc::clone(&cache)))?;
+    Engine::open_index(&index, Some(Arc::clone(&cache)))?;
+    Ok(cache.cached_blocks())
+}
+
+impl BuiltIndex {
+    /// The files to write under `search/` in the site output: `manifest.json`, the hot file and
+    /// the pack (see [`crate::manifest`]).
+    pub fn publish(&self) -> Vec<(String, Vec<u8>)> {
+        self.published.clone()
+    }
+
+    /// Sizes of the index and of its published files.
+    pub fn stats(&self) -> IndexStats {
+        self.stats.clone()
+    }
+
+    /// Opens the built index in RAM (what `open_published` gives, without packing).
+    pub fn engine(&self) -> Result<Engine, SearchError> {
+        Engine::open_index(&self.index, None)
+    }
+}

@@ -1,0 +1,148 @@
+//! Snippets: the best short window of a section's stored text, HTML-escaped, with the matched
+//! words wrapped in `<mark>`.
+//!
+//! Our own rather than tantivy's `SnippetGenerator`, because a word matches here when its stem
+//! is one the query searched for, and that set includes the words typo and prefix expansion
+//! found ("pasword" marks "passwords"); tantivy's generator only knows the query's own terms.
+
+use std::collections::HashSet;
+
+use crate::analyzer::Analyzers;
+
+/// Target snippet length in characters of text (markup excluded).
+pub(crate) const SNIPPET_CHARS: usize = 180;
+
+/// Context kept before the first match, in bytes.
+const LEAD_IN: usize = 40;
+
+/// Builds the snippet of `text` for the matched `stems`.
+pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analyzers) -> String {
+    let words = analyzers.words(text);
+    let matched: Vec<(usize, usize, &str)> = words
+        .iter()
+        .filter(|w| stems.contains(&w.stem) || stems.contains(&w.word))
+        .map(|w| (w.from, w.to, w.stem.as_str()))
+        .collect();
+    let (start, end) = window(text, &matched);
+    let mut out = String::with_capacity(end - start + 32);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for &(from, to, _) in matched.iter().filter(|m| m.0 >= start && m.1 <= end) {
+        escape_into(&text[at..from], &mut out);
+        out.push_str("<mark>");
+        escape_into(&text[from..to], &mut out);
+        out.push_str("</mark>");
+        at = to;
+    }
+    escape_into(&text[at..end], &mut out);
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The byte window holding the most distinct matched stems, cut at whitespace.
+fn window(text: &str, matched: &[(usize, usize, &str)]) -> (usize, usize) {
+    let span = byte_span(text, SNIPPET_CHARS);
+    let mut best = (0usize, 0usize); // (distinct stems, start)
+    for (i, &(from, _, _)) in matched.iter().enumerate() {
+        let distinct: HashSet<&str> = matched[i..]
+            .iter()
+            .take_while(|m| m.1 <= from + span)
+            .map(|m| m.2)
+            .collect();
+        if distinct.len() > best.0 {
+            best = (distinct.len(), from);
+        }
+    }
+    let first = best.1;
+    let mut start = first.saturating_sub(LEAD_IN);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start > 0 {
+        // Begin at a word: after the next whitespace, unless that skips the match.
+        if let Some(ws) = text[start..first].find(char::is_whitespace) {
+            start += ws + 1;
+        }
+    }
+    let mut end = (start + span).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len()
+        && let Some(ws) = text[start..end].rfind(char::is_whitespace)
+    {
+        end = start + ws;
+    }
+    (start, end)
+}
+
+/// Bytes taken by the first `chars` characters of `text` (at least `chars`).
+fn byte_span(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(at, _)| at)
+        .max(chars)
+}
+
+/// Appends `text` HTML-escaped (`& < > " '`).
+pub(crate) fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str, stems: &[&str]) -> String {
+        let stems = stems.iter().map(|s| s.to_string()).collect();
+        snippet(text, &stems, &mut Analyzers::new())
+    }
+
+    #[test]
+    fn marks_stem_matches_and_escapes_the_rest() {
+        assert_eq!(
+            s("Reset <b>passwords</b> & keys", &["password"]),
+            "Reset &lt;b&gt;<mark>passwords</mark>&lt;/b&gt; &amp; keys"
+        );
+        assert_eq!(
+            s("<script>alert('x')</script> password", &["password"]),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; <mark>password</mark>"
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_around_the_best_window() {
+        let text = format!(
+            "{} the token expired {}",
+            "filler ".repeat(60),
+            "tail ".repeat(60)
+        );
+        let out = s(&text, &["token", "expir"]);
+        assert!(out.starts_with('…') && out.ends_with('…'), "{out}");
+        assert!(
+            out.contains("<mark>token</mark> <mark>expired</mark>"),
+            "{out}"
+        );
+        assert!(out.chars().count() < SNIPPET_CHARS + 40, "{out}");
+    }
+
+    #[test]
+    fn no_match_gives_the_start() {
+        let out = s(&"word ".repeat(100), &["absent"]);
+        assert!(out.starts_with("word word") && out.ends_with('…'));
+        assert_eq!(s("", &["x"]), "");
+    }
+}

@@ -1,0 +1,482 @@
+//! Behaviour tests of the whole crate: build a small site's index, search it, check the ranking
+//! and the published round trip.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{ByteSource, Engine, Query, Results, SectionDoc, build_index};
+
+fn section(
+    url: &str,
+    anchor: &str,
+    title: &str,
+    trail: &[&str],
+    body: &str,
+    kind: &str,
+) -> SectionDoc {
+    SectionDoc {
+        page_url: url.into(),
+        anchor: anchor.into(),
+        page_title: title.into(),
+        trail: trail.iter().map(|s| s.to_string()).collect(),
+        body: body.into(),
+        kind: kind.into(),
+        section: url
+            .trim_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .into(),
+        tags: Vec::new(),
+    }
+}
+
+/// A small support site: every test below relies on these exact words.
+fn site() -> Vec<SectionDoc> {
+    vec![
+        section(
+            "/account/password/",
+            "",
+            "Reset your password",
+            &[],
+            "Use the reset link we email you. The link works for one hour.",
+            "guide",
+        ),
+        section(
+            "/account/password/",
+            "expired-link",
+            "Reset your password",
+            &["The link has expired"],
+            "Ask for a new link from the sign-in page.",
+            "guide",
+        ),
+        section(
+            "/account/password/",
+            "locked",
+            "Reset your password",
+            &["Locked out"],
+            "After five failed attempts the account is locked for 15 minutes.",
+            "guide",
+        ),
+        section(
+            "/connect/webhooks/",
+            "",
+            "Webhooks",
+            &[],
+            "Webhooks send events to your endpoint. Sign each payload with your secret so nobody can forge a delivery; the word password appears here only in passing.",
+            "guide",
+        ),
+        section(
+            "/connect/webhooks/",
+            "retries",
+            "Webhooks",
+            &["Retries"],
+            "Failed deliveries are retried five times with backoff. Your API key is never sent.",
+            "guide",
+        ),
+        section(
+            "/connect/automations/",
+            "",
+            "Automations",
+            &[],
+            "Automations run actions when a trigger fires: send a reminder, tag a booking.",
+            "guide",
+        ),
+        section(
+            "/connect/automations/",
+            "limits",
+            "Automations",
+            &["Limits"],
+            "Each workspace runs up to 50 automations. The key API limits are listed below.",
+            "guide",
+        ),
+        section(
+            "/faq/general/",
+            "",
+            "General questions",
+            &[],
+            "Answers to the questions we hear most.",
+            "faq",
+        ),
+        section(
+            "/faq/general/",
+            "change-email",
+            "General questions",
+            &["How do I change my email address?"],
+            "Open Account, then Profile, and enter the new address. We send a confirmation.",
+            "faq",
+        ),
+        section(
+            "/faq/general/",
+            "refunds",
+            "General questions",
+            &["Can I get a refund?"],
+            "Yes, within 30 days of payment.",
+            "faq",
+        ),
+        section(
+            "/account/profile/",
+            "",
+            "Your profile",
+            &[],
+            "Your profile holds your name, photo and email address. If you want to change it, do it on the Profile page, which is how most people change their email address.",
+            "guide",
+        ),
+        section(
+            "/account/billing/",
+            "",
+            "Billing",
+            &[],
+            "Invoices and payment methods.",
+            "policy",
+        ),
+        section(
+            "/account/billing-admins/",
+            "",
+            "Billing admins and billing contacts",
+            &[],
+            "Billing admins see billing, billing history and every billing contact. Billing billing billing.",
+            "guide",
+        ),
+        section(
+            "/troubleshooting/notifications/",
+            "",
+            "Notifications do not arrive",
+            &[],
+            "Check the notification settings, then the spam folder. <script>alert('x')</script> is shown as text.",
+            "troubleshooting",
+        ),
+    ]
+}
+
+fn engine() -> Engine {
+    build_index(&site()).expect("build").engine().expect("open")
+}
+
+fn urls(r: &Results) -> Vec<&str> {
+    r.pages.iter().map(|p| p.url.as_str()).collect()
+}
+
+fn search(e: &Engine, text: &str) -> Results {
+    e.search(&Query::new(text))
+}
+
+#[test]
+fn title_beats_body() {
+    let r = search(&engine(), "password");
+    assert_eq!(urls(&r)[..2], ["/account/password/", "/connect/webhooks/"]);
+}
+
+#[test]
+fn faq_question_beats_passing_mention() {
+    let r = search(&engine(), "how do I change my email address");
+    assert_eq!(urls(&r)[0], "/faq/general/", "{r:#?}");
+    assert_eq!(r.pages[0].sub[0].url, "/faq/general/#change-email");
+}
+
+#[test]
+fn exact_title_ranks_first() {
+    let r = search(&engine(), "billing");
+    assert_eq!(
+        urls(&r)[..2],
+        ["/account/billing/", "/account/billing-admins/"],
+        "{r:#?}"
+    );
+    let r = search(&engine(), "Reset your password");
+    assert_eq!(urls(&r)[0], "/account/password/");
+}
+
+#[test]
+fn stemming_finds_other_forms() {
+    assert_eq!(
+        urls(&search(&engine(), "passwords"))[0],
+        "/account/password/"
+    );
+    assert_eq!(
+        urls(&search(&engine(), "resetting"))[0],
+        "/account/password/"
+    );
+}
+
+#[test]
+fn typos_are_forgiven_within_limits() {
+    let e = engine();
+    for typo in [
+        "pasword",
+        "passowrd",
+        "pasword ",
+        "notificatoins ",
+        "notfication ",
+        "webohoks ",
+    ] {
+        assert!(!search(&e, typo).pages.is_empty(), "{typo:?} found nothing");
+    }
+    assert_eq!(
+        urls(&search(&e, "passowrd reset "))[0],
+        "/account/password/"
+    );
+    // Short words are never corrected, and two typos in a 4-7 letter word are too many.
+    assert!(search(&e, "lnik ").pages.is_empty() || search(&e, "lnik ").pages.len() < 5);
+    assert!(search(&e, "rfnud ").pages.is_empty());
+}
+
+#[test]
+fn typed_prefix_completes() {
+    let r = search(&engine(), "autom");
+    assert_eq!(urls(&r)[0], "/connect/automations/");
+    assert!(
+        r.pages[0].snippet.contains("<mark>Automations</mark>"),
+        "{}",
+        r.pages[0].snippet
+    );
+    assert_eq!(
+        urls(&search(&engine(), "automat"))[0],
+        "/connect/automations/"
+    );
+    // After a space the word is complete: no completion ("autom " would still match, as it is
+    // the stem of "automations").
+    assert!(search(&engine(), "automat ").pages.is_empty());
+}
+
+#[test]
+fn quoted_phrases_match_in_order() {
+    let e = engine();
+    let r = search(&e, r#""api key""#);
+    assert_eq!(urls(&r), ["/connect/webhooks/"], "{r:#?}");
+    assert_eq!(urls(&search(&e, "api key")).len(), 2);
+}
+
+#[test]
+fn filters_by_section_and_kind() {
+    let e = engine();
+    let mut q = Query::new("address");
+    assert_eq!(urls(&e.search(&q)).len(), 2);
+    q.kind = Some("faq".into());
+    assert_eq!(urls(&e.search(&q)), ["/faq/general/"]);
+    q.kind = None;
+    q.section = Some("account".into());
+    assert_eq!(urls(&e.search(&q)), ["/account/profile/"]);
+    q.section = Some("nope".into());
+    assert!(e.search(&q).pages.is_empty());
+}
+
+#[test]
+fn results_group_sections_by_page() {
+    let r = search(&engine(), "link");
+    let page = &r.pages[0];
+    assert_eq!(page.url, "/account/password/");
+    assert_eq!(r.total, r.pages.len());
+    assert!(page.sub.len() <= 3);
+    assert!(
+        page.sub
+            .iter()
+            .all(|s| s.url == format!("/account/password/#{}", s.anchor))
+    );
+    assert_eq!(page.sub[0].trail, ["The link has expired"]);
+}
+
+#[test]
+fn snippets_escape_html() {
+    let r = search(&engine(), "notification spam");
+    let s = &r.pages[0].snippet;
+    assert!(
+        s.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "{s}"
+    );
+    assert!(!s.contains("<script"), "{s}");
+    assert!(s.contains("<mark>spam</mark>"), "{s}");
+}
+
+#[test]
+fn hostile_queries_return_cleanly() {
+    let e = engine();
+    let long = "password ".repeat(2000);
+    let huge: String = "x".repeat(10 * 1024);
+    for text in [
+        "",
+        "   ",
+        "!!!",
+        "?",
+        "\"",
+        "\"\"",
+        "\"password",
+        r#"+-&&||!(){}[]^"~*?:\/"#,
+        "title:password",
+        "pass*",
+        "password~2",
+        "(password OR reset)",
+        "a",
+        "é",
+        "日本語",
+        long.as_str(),
+        huge.as_str(),
+        "\u{0}\u{ffff}",
+        "-password",
+        "password^10",
+    ] {
+        let r = e.search(&Query::new(text));
+        assert_eq!(r.query, text);
+        if text.chars().all(|c| !c.is_alphanumeric()) {
+            assert!(r.pages.is_empty(), "{text:?}");
+        }
+    }
+    assert!(!search(&e, "title:password").pages.is_empty());
+    let mut q = Query::new("password");
+    q.limit = usize::MAX;
+    assert!(!e.search(&q).pages.is_empty());
+    q.limit = 0;
+    assert!(e.search(&q).pages.is_empty());
+}
+
+/// A pack in memory that counts what is read from it.
+#[derive(Clone)]
+struct Counting {
+    bytes: Arc<[u8]>,
+    read: Arc<AtomicU64>,
+}
+
+impl ByteSource for Counting {
+    fn len(&self) -> u64 {
+        <[u8]>::len(&self.bytes) as u64
+    }
+    fn read(&self, range: std::ops::Range<u64>) -> std::io::Result<Vec<u8>> {
+        self.read
+            .fetch_add(range.end - range.start, Ordering::Relaxed);
+        Ok(self.bytes[range.start as usize..range.end as usize].to_vec())
+    }
+}
+
+#[test]
+fn published_index_answers_like_the_built_one() {
+    let built = build_index(&site()).unwrap();
+    let files = built.publish();
+    assert_eq!(files[0].0, "manifest.json");
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let pack = Counting {
+        bytes: Arc::from(get(&manifest.pack)),
+        read: Arc::default(),
+    };
+    let published = Engine::open_published(&files[0].1, &get(&manifest.hot), pack.clone()).unwrap();
+    assert_eq!(
+        pack.read.load(Ordering::Relaxed),
+        0,
+        "opening reads only the hot file"
+    );
+    let in_ram = built.engine().unwrap();
+    for text in [
+        "password",
+        "autom",
+        "pasword",
+        "\"api key\"",
+        "how do I change my email address",
+        "billing",
+    ] {
+        assert_eq!(
+            published.search(&Query::new(text)),
+            in_ram.search(&Query::new(text)),
+            "{text}"
+        );
+    }
+    // This index is smaller than a few blocks, so all of it is hot; see the next test.
+    assert_eq!(
+        published.fetch_stats().bytes,
+        pack.read.load(Ordering::Relaxed)
+    );
+}
+
+/// A bigger synthetic site: 400 pages of 5 sections over a 600-word vocabulary.
+fn big_site() -> Vec<SectionDoc> {
+    let vocab: Vec<String> = (0..600)
+        .map(|i| format!("w{}x{}", i * 7919 % 1000, i))
+        .collect();
+    let mut docs = Vec::new();
+    for p in 0..400usize {
+        for s in 0..5usize {
+            let body: Vec<&str> = (0..120)
+                .map(|k| vocab[(p * 31 + s * 17 + k * k) % vocab.len()].as_str())
+                .collect();
+            let anchor = if s == 0 {
+                String::new()
+            } else {
+                format!("h{s}")
+            };
+            let title = format!("Page {p} {}", vocab[p % vocab.len()]);
+            let trail = if s == 0 {
+                vec![]
+            } else {
+                vec![format!("Heading {s} {}", vocab[(p + s) % 600])]
+            };
+            docs.push(SectionDoc {
+                page_url: format!("/p{p}/"),
+                anchor,
+                page_title: title,
+                trail,
+                body: format!("{} password", body.join(" ")),
+                kind: "guide".into(),
+                section: "s".into(),
+                tags: vec![],
+            });
+        }
+    }
+    docs
+}
+
+#[test]
+fn published_index_reads_little_for_a_first_query() {
+    let built = build_index(&big_site()).unwrap();
+    let files = built.publish();
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let pack_bytes = get(&manifest.pack);
+    let pack = Counting {
+        bytes: Arc::from(pack_bytes.clone()),
+        read: Arc::default(),
+    };
+    let published = Engine::open_published(&files[0].1, &get(&manifest.hot), pack.clone()).unwrap();
+    let in_ram = built.engine().unwrap();
+    let first = published.search(&Query::new("password"));
+    let after_first = published.fetch_stats();
+    assert_eq!(first, in_ram.search(&Query::new("password")));
+    assert_eq!(first.pages.len(), 10);
+    for text in ["w7x1", "w14x2 w21x3", "\"page 3\"", "w7", "pasword"] {
+        assert_eq!(
+            published.search(&Query::new(text)),
+            in_ram.search(&Query::new(text)),
+            "{text}"
+        );
+    }
+    let stats = built.stats();
+    eprintln!(
+        "pack {} B, hot {} B; first query read {} B in {} reads",
+        stats.pack_bytes, stats.hot_bytes, after_first.bytes, after_first.reads
+    );
+    assert!(
+        after_first.bytes > 0 && after_first.bytes < stats.pack_bytes / 2,
+        "{after_first:?}"
+    );
+    assert_eq!(
+        published.fetch_stats().bytes,
+        pack.read.load(Ordering::Relaxed)
+    );
+}
+
+#[test]
+fn publishing_is_reproducible() {
+    let a = build_index(&site()).unwrap().publish();
+    let b = build_index(&site()).unwrap().publish();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn empty_site_builds_and_finds_nothing() {
+    let built = build_index(&[]).unwrap();
+    assert!(
+        built
+            .engine()
+            .unwrap()
+            .search(&Query::new("x"))
+            .pages
+            .is_empty()
+    );
+}

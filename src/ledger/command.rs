@@ -1,0 +1,202 @@
+//! Runs one `helpsite feedback …` command. Data (report, export) goes to standard output or
+//! `--out`; summaries go to standard error; problems come back as [`Diagnostics`] for `main`
+//! to print, and any error among them means a non-zero exit.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+
+use super::cli_args::{FeedbackArgs, FeedbackCommand, ReportFormat};
+use super::db::Ledger;
+use super::mail::message::{Extractor, staff_matcher};
+use super::manifest::Manifest;
+use super::report::Since;
+use super::urls::SiteUrls;
+use super::{access_log, guard, mail, report, report_html, service, transfer};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub fn run(args: &FeedbackArgs) -> Diagnostics {
+    match run_inner(args) {
+        Ok(d) | Err(d) => d,
+    }
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics(vec![d])
+}
+
+fn run_inner(args: &FeedbackArgs) -> Result<Diagnostics, Diagnostics> {
+    let config = Config::load(&args.root).map_err(one)?;
+    let manifest_path = args
+        .manifest
+        .clone()
+        .unwrap_or_else(|| Manifest::default_path(&args.root));
+    let urls = SiteUrls::new(&config);
+    let open_ledger = || Ledger::open(&config.ledger_path(&args.root)).map_err(one);
+    let load_manifest = || Manifest::load(&manifest_path).map_err(one);
+    match &args.command {
+        FeedbackCommand::IngestMail { paths } => {
+            // Without a built site links are still recorded, by the path sent; aliases are
+            // then resolved when the report is made.
+            let manifest = manifest_path.exists().then(load_manifest).transpose()?;
+            let extractor = Extractor::new(
+                staff_matcher(&config.feedback.staff_addresses).map_err(one)?,
+                &urls,
+                manifest.as_ref(),
+            );
+            let mut ledger = open_ledger()?;
+            let (summary, diags) = mail::ingest(&mut ledger, paths, &extractor).map_err(one)?;
+            eprint!("{summary}");
+            Ok(diags)
+        }
+        FeedbackCommand::IngestLog { files } => {
+            let manifest = load_manifest()?;
+            let mut ledger = open_ledger()?;
+            let (summary, diags) =
+                access_log::ingest(&mut ledger, files, &urls, &manifest).map_err(one)?;
+            eprint!("{summary}");
+            Ok(diags)
+        }
+        FeedbackCommand::Report { since, format, out } => {
+            let since = Since::parse(since).map_err(|e| {
+                one(Diagnostic::error(e).hint("use a period like `90d`, `12w`, `1y` or `all`"))
+            })?;
+            let manifest = load_manifest()?;
+            let ledger = open_ledger()?;
+            let report =
+                report::build(&ledger, &manifest, since, chrono::Utc::now()).map_err(one)?;
+            let text = match format {
+                ReportFormat::Table => report::table(&report),
+                ReportFormat::Json => {
+                    serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
+                }
+                ReportFormat::Html => report_html::render(&report),
+            };
+            write_out(out.as_deref(), text.as_bytes()).map_err(one)?;
+            Ok(Diagnostics::default())
+        }
+        FeedbackCommand::Export { format: _, out } => {
+            let ledger = open_ledger()?;
+            let n = match out {
+                Some(path) => {
+                    let mut w = BufWriter::new(File::create(path).map_err(|e| {
+                        one(Diagnostic::error("cannot create the export file")
+                            .at(path)
+                            .cause(e.to_string()))
+                    })?);
+                    let n = transfer::export(&ledger, &mut w).map_err(one)?;
+                    w.flush().map_err(|e| {
+                        one(Diagnostic::error("cannot write the export file")
+                            .at(path)
+                            .cause(e.to_string()))
+                    })?;
+                    n
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = BufWriter::new(stdout.lock());
+                    let n = transfer::export(&ledger, &mut w).map_err(one)?;
+                    w.flush().map_err(|e| {
+                        one(Diagnostic::error("cannot write the export").cause(e.to_string()))
+                    })?;
+                    n
+                }
+            };
+            eprintln!("exported {n} rows");
+            Ok(Diagnostics::default())
+        }
+        FeedbackCommand::Import { file } => {
+            let f = File::open(file).map_err(|e| {
+                one(Diagnostic::error("cannot read the import file")
+                    .at(file)
+                    .cause(e.to_string()))
+            })?;
+            let mut ledger = open_ledger()?;
+            let s = transfer::import(&mut ledger, file, &mut BufReader::new(f))?;
+            eprintln!(
+                "imported {} rows: {} new, {} already known",
+                s.rows, s.added, s.already_known
+            );
+            Ok(Diagnostics::default())
+        }
+        FeedbackCommand::CheckLinks => {
+            let manifest = load_manifest()?;
+            let ledger = open_ledger()?;
+            let diags = guard::check_sent_links(&ledger, guard::manifest_resolver(&manifest))
+                .map_err(one)?;
+            if diags.is_empty() {
+                eprintln!("every URL sent in a reply still resolves");
+            }
+            if diags.has_errors() {
+                Err(diags)
+            } else {
+                Ok(diags)
+            }
+        }
+        FeedbackCommand::Serve {
+            bind,
+            port,
+            allow_origins,
+            rate,
+            burst,
+            trust_forwarded_for,
+        } => {
+            let manifest = load_manifest()?;
+            let ledger = open_ledger()?;
+            let origins = if allow_origins.is_empty() {
+                vec![urls.origin()]
+            } else {
+                allow_origins.clone()
+            };
+            let settings = service::Settings {
+                pages: manifest.pages.iter().map(|p| p.url.clone()).collect(),
+                origins,
+                per_second: *rate,
+                burst: *burst,
+                trust_forwarded_for: *trust_forwarded_for,
+            };
+            serve(settings, ledger, (*bind, *port).into()).map_err(one)?;
+            Ok(Diagnostics::default())
+        }
+    }
+}
+
+fn serve(
+    settings: service::Settings,
+    ledger: Ledger,
+    addr: std::net::SocketAddr,
+) -> Result<(), Diagnostic> {
+    let rt = tokio::runtime::Runtime::new()
+        .map_err(|e| Diagnostic::error("cannot start the server runtime").cause(e.to_string()))?;
+    let origins = settings.origins.join("`, `");
+    let pages = settings.pages.len();
+    let writer = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Diagnostic::error(format!("cannot listen on `{addr}`")).cause(e.to_string()).hint("pick another `--port`, or stop what uses this one")
+        })?;
+        let (router, writer) = service::app(settings, ledger);
+        eprintln!("feedback endpoint on http://{addr}/api/feedback for {pages} pages, origin `{origins}` (ctrl-c stops)");
+        service::serve(listener, router).await.map_err(|e| Diagnostic::error("the server stopped").cause(e.to_string()))?;
+        Ok::<_, Diagnostic>(writer)
+    })?;
+    drop(rt);
+    let written = writer
+        .join()
+        .map_err(|e| Diagnostic::error("feedback rows may be lost").cause(e))?;
+    eprintln!("stopped; {written} feedback rows written");
+    Ok(())
+}
+
+fn write_out(out: Option<&Path>, bytes: &[u8]) -> Result<(), Diagnostic> {
+    match out {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
+            Diagnostic::error("cannot write the report")
+                .at(path)
+                .cause(e.to_string())
+        }),
+        None => std::io::stdout()
+            .write_all(bytes)
+            .map_err(|e| Diagnostic::error("cannot write the report").cause(e.to_string())),
+    }
+}

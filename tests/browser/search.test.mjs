@@ -1,0 +1,231 @@
+// Search in real headless Chromium (issue 3): the header box, keyboard navigation, the
+// /search/?q= page, the no-results path, staff "copy link", lazy loading, the file:// message,
+// and the parity of the WebAssembly engine with the native one.
+//
+//   node --test tests/browser/search.test.mjs
+//
+// Builds a test site first (crates/search-wasm/examples/test_site.rs) from the site content:
+// `$HELPSITE_SEARCH_CONTENT`, else `content/` at the repository root. The site uses the
+// committed engine artifact in themes/default/static/search/. Screenshots go to
+// target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './search-server.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const site = join(repo, 'target/search-test-site');
+const shots = join(repo, 'target/screenshots');
+const queriesFile = join(repo, 'tests/browser/search-queries.json');
+const content = process.env.HELPSITE_SEARCH_CONTENT || join(repo, 'content');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser;
+let server;
+
+before(async () => {
+  assert.ok(existsSync(content), `no site content at ${content}: set HELPSITE_SEARCH_CONTENT`);
+  execFileSync('cargo', ['run', '--quiet', '-p', 'helpsite-search-wasm', '--example', 'test_site', '--',
+    content, site, queriesFile], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  mkdirSync(shots, { recursive: true });
+  server = await serve(site);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page that records console errors, page errors and every request's URL. */
+async function open(path, { permissions = [] } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  if (permissions.length) await context.grantPermissions(permissions, { origin: server.url });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
+  if (path) await page.goto(path.startsWith('file:') ? path : server.url + path);
+  const done = async () => {
+    const foreign = requests.filter((u) => !u.startsWith(server.url) && !u.startsWith('file:'));
+    assert.deepEqual(foreign, [], 'requests to other hosts');
+    assert.deepEqual(problems, [], 'console errors');
+    await context.close();
+  };
+  return { page, context, problems, requests, done };
+}
+
+const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) });
+
+test('the engine loads only on first focus, then results appear as you type', async () => {
+  const { page, done } = await open('/getting-help/etiquette/');
+  const before = server.log.length;
+  await page.waitForTimeout(300);
+  const early = server.log.slice(before).map((e) => e.path);
+  assert.ok(!early.some((p) => /\.(wasm|hot|pack)$|manifest\.json/.test(p)), `loaded before focus: ${early}`);
+
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'hs-search-input');
+  await page.keyboard.type('verify email sender');
+  const first = page.locator('.hs-search-panel .hs-hit-link').first();
+  await first.waitFor();
+  assert.equal(await first.getAttribute('href'), '/connect/email-senders/');
+  assert.match(await page.locator('.hs-search-live').textContent(), /^\d+ results?/);
+  assert.ok(await page.locator('.hs-search-panel mark').count() > 0, 'matched words are marked');
+  await shot(page, 'search-box-results');
+  await done();
+});
+
+test('arrow keys move through results with visible focus, Enter lands on the heading', async () => {
+  const { page, done } = await open('/');
+  await page.locator('#hs-search-input').focus();
+  await page.keyboard.type('verify email sender');
+  await page.locator('.hs-search-panel .hs-sub-link').first().waitFor();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'hs-hit-link');
+  await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => ({
+    cls: document.activeElement.className,
+    href: document.activeElement.getAttribute('href'),
+    outline: getComputedStyle(document.activeElement).outlineStyle,
+    bg: getComputedStyle(document.activeElement).backgroundColor,
+  }));
+  assert.equal(focused.cls, 'hs-sub-link');
+  assert.ok(focused.outline !== 'none' || focused.bg !== 'rgba(0, 0, 0, 0)', 'focus is visible');
+  await shot(page, 'search-box-keyboard');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  const [path, anchor] = focused.href.split('#');
+  await Promise.all([page.waitForURL(`**${path}#${anchor}`), page.keyboard.press('Enter')]);
+  const target = await page.evaluate(() => {
+    const t = document.querySelector(':target');
+    const r = t && t.getBoundingClientRect();
+    return t && { id: t.id, tag: t.tagName, top: r.top };
+  });
+  assert.equal(target.id, anchor);
+  assert.match(target.tag, /^H[23]$/);
+  assert.ok(target.top >= 0 && target.top < 800, `heading in view (top ${target.top})`);
+  await shot(page, 'search-landed-on-heading');
+  await done();
+});
+
+test('Escape closes the results, Enter in the box opens the first result', async () => {
+  const { page, done } = await open('/');
+  await page.keyboard.press('/');
+  await page.keyboard.type('automations');
+  const panel = page.locator('.hs-search-panel');
+  await panel.locator('.hs-hit-link').first().waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await panel.isHidden(), true);
+  assert.equal(await page.locator('#hs-search-input').getAttribute('aria-expanded'), 'false');
+  await page.keyboard.type('s');
+  await panel.locator('.hs-hit-link').first().waitFor();
+  const href = await panel.locator('.hs-hit-link').first().getAttribute('href');
+  await Promise.all([page.waitForURL(`**${href}`), page.keyboard.press('Enter')]);
+  await done();
+});
+
+test('the /search/?q= page renders results on load and keeps the URL in step', async () => {
+  const { page, done } = await open('/search/?q=oauth%20client');
+  await page.locator('.hs-page-results .hs-hit').first().waitFor();
+  assert.equal(await page.locator('#hs-search-input').inputValue(), 'oauth client');
+  assert.match(await page.locator('.hs-page-status').textContent(), /^\d+ results?/);
+  assert.ok(await page.locator('.hs-page-results .hs-hit').count() >= 2);
+  await shot(page, 'search-page');
+  await page.locator('#hs-search-input').fill('redirect uri');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'redirect uri');
+  await page.locator('.hs-page-results .hs-hit-link').first().waitFor();
+  assert.equal(await page.locator('.hs-search-panel').isHidden(), true, 'no drop-down on the search page');
+  await done();
+});
+
+test('no results offers a way to ask support, with the query', async () => {
+  const { page, done } = await open('/');
+  await page.keyboard.press('/');
+  await page.keyboard.type('zzzqqq');
+  const empty = page.locator('.hs-search-panel .hs-empty');
+  await empty.waitFor();
+  assert.match(await empty.textContent(), /No results — here is how to ask us/);
+  assert.equal(await empty.locator('a.hs-contact').getAttribute('href'), '/contact/?q=zzzqqq');
+  assert.equal(await empty.locator('a[href^="mailto:"]').getAttribute('href'), 'mailto:hello@example.com?subject=zzzqqq');
+  assert.match(await page.locator('.hs-search-live').textContent(), /No results/);
+  await shot(page, 'search-no-results');
+  await done();
+});
+
+test('copy link puts the absolute URL with ?ref=reply before the anchor on the clipboard', async () => {
+  const { page, done } = await open('/', { permissions: ['clipboard-read', 'clipboard-write'] });
+  await page.keyboard.press('/');
+  await page.keyboard.type('verify email sender');
+  const sub = page.locator('.hs-search-panel .hs-sub').first();
+  await sub.waitFor();
+  const href = await sub.locator('.hs-sub-link').getAttribute('href');
+  await sub.locator('.hs-copy').click();
+  await page.waitForFunction(() => document.querySelector('.hs-sub .hs-copy').textContent === 'Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const [path, anchor] = href.split('#');
+  assert.equal(copied, `https://support.example.com${path}?ref=reply#${anchor}`);
+  await done();
+});
+
+test('opened from disk, search says it needs http(s) instead of failing silently', async () => {
+  const { page, done } = await open(pathToFileURL(join(site, 'index.html')).href);
+  await page.locator('#hs-search-input').focus();
+  const msg = page.locator('.hs-search-panel .hs-file');
+  await msg.waitFor();
+  assert.match(await msg.textContent(), /served over http\(s\)/);
+  await shot(page, 'search-file-url');
+  await done();
+});
+
+test('the WebAssembly engine returns exactly the native results', async () => {
+  const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
+  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8'));
+  assert.ok(queries.length >= 20);
+  const { page, done } = await open('/');
+  const cfg = await page.evaluate(() => ({ ...document.querySelector('[data-hs-search]').dataset }));
+  const wasm = await page.evaluate(async ({ cfg, queries }) => {
+    const worker = new Worker(cfg.worker);
+    const answers = new Map();
+    let ready;
+    const readyP = new Promise((r) => { ready = r; });
+    worker.onmessage = (e) => {
+      if (e.data.type === 'ready') ready();
+      else if (e.data.id) answers.get(e.data.id)(e.data);
+    };
+    const abs = (u) => new URL(u, location.href).href;
+    worker.postMessage({ type: 'init', glue: abs(cfg.glue), wasm: abs(cfg.wasm), index: abs(cfg.index) });
+    await readyP;
+    const out = [];
+    for (let i = 0; i < queries.length; i++) {
+      const msg = await new Promise((r) => {
+        answers.set(i + 1, r);
+        worker.postMessage({ type: 'search', id: i + 1, query: { text: queries[i], limit: 10 } });
+      });
+      out.push(msg.results ?? { error: msg.message });
+    }
+    return out;
+  }, { cfg, queries });
+  let nonEmpty = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const [w, n] = [wasm[i], native[i]];
+    assert.equal(w.error, undefined, `query ${JSON.stringify(queries[i])} failed in wasm: ${w.error}`);
+    const shape = (r) => r.pages.map((p) => [p.url, p.title, p.snippet, p.sub.map((s) => [s.url, s.anchor, s.snippet])]);
+    assert.deepEqual(shape(w), shape(n), `ranked results differ for ${JSON.stringify(queries[i])}`);
+    assert.equal(w.total, n.total);
+    w.pages.forEach((p, j) => assert.ok(Math.abs(p.score - n.pages[j].score) <= 1e-4 * Math.max(1, n.pages[j].score),
+      `score of ${p.url} for ${JSON.stringify(queries[i])}: ${p.score} vs ${n.pages[j].score}`));
+    if (n.pages.length) nonEmpty++;
+  }
+  assert.ok(nonEmpty >= 20, `only ${nonEmpty} queries have results: the parity test would prove little`);
+  await done();
+});

@@ -1,0 +1,103 @@
+//! `helpsite build` writes the search index; `helpsite search` answers from the same engine.
+
+use crate::driver::SiteTest;
+
+fn json(run: &crate::driver::Run) -> serde_json::Value {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", run.stdout))
+}
+
+#[test]
+fn build_writes_manifest_hot_file_and_pack() {
+    let site = SiteTest::fixture("search");
+    site.build();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.output("search/manifest.json")).unwrap();
+    for key in ["hot", "pack"] {
+        let name = manifest[key].as_str().unwrap();
+        assert!(name.starts_with("index-"), "{name}");
+        assert!(
+            site.output_exists(&format!("search/{name}")),
+            "{name} missing"
+        );
+    }
+    assert_eq!(manifest["pages"], 6);
+}
+
+#[test]
+fn build_verbose_reports_index_time_and_size() {
+    let site = SiteTest::fixture("search");
+    let run = site.run(&["build", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("search index: "), "{}", run.stderr);
+    assert!(run.stderr.contains("KiB"), "{}", run.stderr);
+}
+
+#[test]
+fn search_prints_absolute_urls_to_paste() {
+    let site = SiteTest::fixture("search");
+    let run = site.run(&["search", "passowrd", "expired"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first: Vec<&str> = run.stdout.lines().take(5).collect();
+    assert_eq!(first[0], "1. Reset your password");
+    assert_eq!(
+        first[1],
+        "   https://help.example.com/support/account/password/"
+    );
+    assert!(
+        run.stdout
+            .contains("https://help.example.com/support/account/password/#the-link-has-expired")
+    );
+    assert!(
+        run.stdout.contains("› The link has expired"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn search_json_is_the_results_shape() {
+    let site = SiteTest::fixture("search");
+    let v = json(&site.run(&["search", "--json", "autom"]));
+    assert_eq!(v["query"], "autom");
+    assert_eq!(v["pages"][0]["url"], "/support/connect/automations/");
+    assert_eq!(
+        v["pages"][0]["sub"][0]["url"],
+        "/support/connect/automations/#limits"
+    );
+    assert!(
+        v["pages"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>")
+    );
+}
+
+#[test]
+fn search_filters_by_section_and_kind() {
+    let site = SiteTest::fixture("search");
+    let v = json(&site.run(&["search", "--json", "--kind", "faq", "address"]));
+    assert_eq!(v["pages"].as_array().unwrap().len(), 1);
+    assert_eq!(v["pages"][0]["url"], "/support/faq/");
+    let v = json(&site.run(&["search", "--json", "--section", "connect", "link"]));
+    assert_eq!(v["pages"].as_array().unwrap().len(), 0);
+    let v = json(&site.run(&["search", "--json", "--limit", "1", "account"]));
+    assert_eq!(v["pages"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn search_escapes_html_and_survives_hostile_queries() {
+    let site = SiteTest::fixture("search");
+    let v = json(&site.run(&["search", "--json", "locked"]));
+    let snippet = v["pages"][0]["sub"][0]["snippet"].as_str().unwrap();
+    assert!(
+        snippet.contains("&lt;script&gt;") && !snippet.contains("<script"),
+        "{snippet}"
+    );
+    let huge = "x".repeat(10 * 1024);
+    for q in [r#"+-&&||!(){}[]^"~*?:\/"#, "\"", huge.as_str()] {
+        let run = site.run(&["search", "--", q]);
+        assert_eq!(run.code, 0, "{q}: {}", run.stderr);
+        assert!(run.stderr.contains("no results for"), "{}", run.stderr);
+    }
+}
