@@ -12,9 +12,12 @@
 //! | `title`, `weight`, `draft` (navigation, order) | every page (all show the navigation) |
 //! | `aliases` | the redirect pages of old and new aliases, alias checks, `pages.json` |
 //!
-//! Adding, removing or renaming a page, a section, a template, a static file or `site.yaml`
-//! reloads the model and renders everything. (TODO(#3): re-index the edited page's search
-//! sections here once the build writes a search index.)
+//! Troubleshooting flows, aliases and nav are checked again on every edit (cheap). A template
+//! or static file keeps the model and renders every page with new templates and assets.
+//! Adding, removing or renaming a page or a section, or editing `site.yaml`, reloads the model
+//! and renders everything, search index included.
+// TODO(#3): a one-page edit leaves that page's search sections as they were until the next full
+// build; replacing them needs the index writer kept open between builds.
 //!
 //! Errors: a page that no longer parses keeps its last good version in the model (so links into
 //! it do not all break) and its errors are repeated until it is fixed. Output rendered by a
@@ -27,10 +30,12 @@ use rayon::prelude::*;
 
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::flows;
 use crate::links;
 use crate::markdown::Target;
 use crate::output::Output;
-use crate::render::{Renderer, extras};
+use crate::render::{Renderer, extras, reserved};
+use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
 use super::builder::{SiteBuilder, Update};
@@ -54,7 +59,7 @@ struct Model {
     renderer: Renderer,
     /// Link problems of each page, by page index.
     page_links: Vec<Vec<Diagnostic>>,
-    /// Alias and nav problems.
+    /// Alias, nav, reserved-path and troubleshooting-flow problems.
     site_links: Vec<Diagnostic>,
 }
 
@@ -245,6 +250,36 @@ impl Incremental {
     }
 }
 
+impl Incremental {
+    /// Templates or static files changed: the model stands, the renderer is rebuilt (assets
+    /// get new hashed names) and every page rendered again; the search index, built from the
+    /// content alone, is kept.
+    fn rerender(&mut self) -> Option<Result<Update, Diagnostics>> {
+        let model = self.model.as_mut()?;
+        let renderer = match Renderer::new(&model.site, true) {
+            Ok(renderer) => renderer,
+            Err(errors) => {
+                // Keep serving the old look; the fix (another template save) builds it all.
+                self.needs_full = true;
+                return Some(self.finish(Diagnostics(errors)));
+            }
+        };
+        let base = model.site.config.base_path();
+        let new_assets: BTreeSet<&String> = renderer.asset_urls().values().collect();
+        for url in model.renderer.asset_urls().values() {
+            if !new_assets.contains(url) {
+                self.pending.remove(content::url::output_path(base, url));
+            }
+        }
+        model.renderer = renderer;
+        let (output, errors) = model.renderer.render_all(&model.site);
+        self.needs_full = !errors.is_empty();
+        self.pending.take_all(output);
+        model.check_site_wide();
+        Some(self.finish(Diagnostics(errors)))
+    }
+}
+
 impl Model {
     fn new(site: Site, renderer: Renderer) -> Model {
         let page_links = site
@@ -252,17 +287,26 @@ impl Model {
             .par_iter()
             .map(|p| links::check_page(&site, p))
             .collect();
-        let site_links = links::check_site_wide(&site);
-        Model {
+        let mut model = Model {
             site,
             renderer,
             page_links,
-            site_links,
-        }
+            site_links: Vec::new(),
+        };
+        model.check_site_wide();
+        model
     }
 
-    /// Checks the links of the edited pages, of the pages linking into a page whose anchors
-    /// changed, and the site-wide ones (aliases, nav) when aliases or anchors changed.
+    fn check_site_wide(&mut self) {
+        self.site_links = links::check_site_wide(&self.site);
+        self.site_links.extend(flows::build::check(&self.site));
+        self.site_links
+            .extend(reserved::check(&self.site, &self.renderer));
+    }
+
+    /// Checks the links of the edited pages and of the pages linking into a page whose anchors
+    /// changed, then the site-wide checks (a flow may point at any page's anchors, and the edit
+    /// may change a flow itself).
     fn recheck_links(&mut self, edited: &[usize], effects: &Effects) {
         let site = &self.site;
         let mut again: BTreeSet<usize> = edited.iter().copied().collect();
@@ -277,9 +321,7 @@ impl Model {
         for i in again {
             self.page_links[i] = links::check_page(site, &site.pages()[i]);
         }
-        if effects.aliases || !effects.anchors.is_empty() {
-            self.site_links = links::check_site_wide(site);
-        }
+        self.check_site_wide();
     }
 }
 
@@ -299,15 +341,21 @@ impl SiteBuilder for Incremental {
         };
         match Renderer::new(&site, true) {
             Ok(renderer) => {
-                let (output, errors) = renderer.render_all(&site);
+                let (mut output, errors) = renderer.render_all(&site);
                 self.needs_full |= !errors.is_empty();
                 diagnostics.extend(errors);
+                if site.config.search.enabled
+                    && let Err(d) = search_index::add(&site, &mut output)
+                {
+                    diagnostics.push(d);
+                }
                 self.pending.take_all(output);
                 self.model = Some(Model::new(site, renderer));
             }
             Err(errors) => {
                 diagnostics.extend(errors);
                 diagnostics.extend(links::check(&site));
+                diagnostics.extend(flows::build::check(&site));
                 self.needs_full = true;
             }
         }
@@ -318,7 +366,17 @@ impl SiteBuilder for Incremental {
         if self.needs_full {
             return self.full();
         }
-        match self.pages_only(changes) {
+        let looks_only = changes.iter().all(|c| match c {
+            ChangeKind::Template(_) => true,
+            ChangeKind::Static(p) => !p.starts_with("content"),
+            _ => false,
+        });
+        let result = if looks_only {
+            self.rerender()
+        } else {
+            self.pages_only(changes)
+        };
+        match result {
             Some(result) => result,
             None => self.full(),
         }
