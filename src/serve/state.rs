@@ -2,6 +2,7 @@
 
 use arc_swap::ArcSwap;
 
+use super::api::EngineCache;
 use super::events::Hub;
 use super::snapshot::Snapshot;
 
@@ -10,4 +11,6 @@ pub struct AppState {
     /// The build being served; replaced whole after each successful rebuild.
     pub site: ArcSwap<Snapshot>,
     pub hub: Hub,
+    /// The search engine over the snapshot's index, for `/api/search`.
+    pub search: EngineCache,
 }

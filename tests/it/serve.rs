@@ -404,13 +404,24 @@ fn traversal_is_refused_and_nothing_outside_is_read() {
 }
 
 #[test]
-fn search_route_says_not_implemented_yet() {
+fn search_route_answers_with_the_engine_over_the_served_index() {
     let site = Served::start("serve");
-    let response = site.get("/api/search?q=apple");
-    assert_eq!(response.status, 501);
+    let response = site.get("/api/search?q=aple");
+    assert_eq!(response.status, 200);
     assert_eq!(response.header("content-type"), Some("application/json"));
     let json: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
-    assert_eq!(json["query"], "apple");
+    assert_eq!(json["query"], "aple");
+    // A typo still finds the page whose title holds the word.
+    assert_eq!(json["pages"][0]["url"], "/guide/apple/", "{json}");
+    assert!(
+        json["pages"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("Apple")
+    );
+    // Hostile input is answered, not a crash.
+    let response = site.get("/api/search?q=%22%28%5B%3A%2A%5C");
+    assert_eq!(response.status, 200);
 }
 
 #[test]
