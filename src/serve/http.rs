@@ -19,7 +19,7 @@ use tower_http::compression::CompressionLayer;
 use super::snapshot::{Entry, Snapshot, reload_tag};
 use super::state::AppState;
 use super::urlpath::{self, Refused};
-use super::{api, assets, events};
+use super::{api, assets, events, report};
 
 /// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -28,6 +28,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_helpsite/livereload.js", get(assets::script))
         .route("/_helpsite/livereload.css", get(assets::style))
         .route("/api/search", get(api::search))
+        .route("/_helpsite/feedback", get(report::feedback_report))
         .fallback(site_file)
         // Skips event streams, ranges and tiny bodies by itself.
         .layer(CompressionLayer::new().gzip(true))

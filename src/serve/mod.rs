@@ -22,6 +22,7 @@ pub mod http;
 pub mod incremental;
 pub mod overlay;
 pub mod rebuild;
+pub mod report;
 pub mod server;
 pub mod snapshot;
 pub mod state;

@@ -58,7 +58,10 @@ pub async fn start(
         Diagnostic::error(format!("cannot watch `{}` for changes", root.display()))
             .cause(e.to_string())
     })?;
-    let state = Arc::new(AppState::default());
+    let state = Arc::new(AppState {
+        root: root.clone(),
+        ..AppState::default()
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let (built_tx, built_rx) = oneshot::channel();
     let rebuild = {

@@ -11,6 +11,8 @@ pub struct AppState {
     /// The build being served; replaced whole after each successful rebuild.
     pub site: ArcSwap<Snapshot>,
     pub hub: Hub,
+    /// The site root (for `site.yaml` and the ledger it names).
+    pub root: std::path::PathBuf,
     /// The search engine over the snapshot's index, for `/api/search`.
     pub search: EngineCache,
 }

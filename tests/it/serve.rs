@@ -473,3 +473,27 @@ fn build_output_never_carries_the_reload_script() {
     }
     assert!(pages > 5, "the build wrote the pages ({pages})");
 }
+
+#[test]
+fn feedback_report_is_served_in_the_preview() {
+    let site = Served::start("serve");
+    // No ledger yet: say how to start one, and create nothing.
+    let response = site.get("/_helpsite/feedback");
+    assert_eq!(response.status, 404);
+    assert!(
+        response.text().contains("helpsite feedback ingest-mail"),
+        "{}",
+        response.text()
+    );
+    assert!(!site.root().join(".helpsite/ledger.sqlite").exists());
+    // With a ledger: the writer report over the served pages.
+    std::fs::create_dir_all(site.root().join(".helpsite")).unwrap();
+    helpsite::ledger::Ledger::open(&site.root().join(".helpsite/ledger.sqlite")).unwrap();
+    let response = site.get("/_helpsite/feedback");
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert!(
+        response.text().contains("Apple page"),
+        "{}",
+        response.text()
+    );
+}
