@@ -55,10 +55,9 @@ fn render(root: &Path, manifest: Option<Manifest>) -> Result<String, (StatusCode
 }
 
 fn message_page(message: &str) -> String {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let mut escaped = String::new();
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, message);
     format!(
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Feedback report</title>\
          <h1>Feedback report</h1><p>{escaped}</p></html>"
