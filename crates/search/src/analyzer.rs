@@ -6,9 +6,10 @@
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
 };
+
+use crate::stem_cache::CachedEnglishStemmer;
 
 /// Lowercased, ASCII-folded, English-stemmed words: what BM25 ranks on.
 pub(crate) const STEMMED: &str = "helpsite_stemmed";
@@ -31,7 +32,7 @@ fn stemmed() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedEnglishStemmer)
         .build()
 }
 

@@ -1,8 +1,8 @@
 //! Index building (native only, feature `write`): section docs → one tantivy segment in RAM →
 //! the published files (see [`crate::manifest`]).
 //!
-//! 1. Add one tantivy document per [`SectionDoc`] with a single writer thread, commit, and merge
-//!    to one segment if the writer flushed more than one.
+//! 1. Add one tantivy document per [`SectionDoc`], in chunks of whole pages indexed in parallel
+//!    (one segment each), and merge the chunks into one segment.
 //! 2. Rename the segment to a fixed id, so the same docs give the same bytes and the same hash.
 //! 3. Lay the files out in one pack, hot files first, and hash it.
 //! 4. Open the pack as the browser would and record the blocks opening touches: the hot set.
@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+use tantivy::directory::RamDirectory;
 use tantivy::schema::TantivyDocument;
 use tantivy::store::Compressor;
 use tantivy::{Directory, Index, IndexSettings, IndexWriter};
@@ -22,9 +24,9 @@ use crate::manifest::{BLOCK_SIZE, FORMAT, MANIFEST_NAME, Manifest};
 use crate::schema::{self, EXCERPT_CHARS, Fields};
 use crate::{SearchError, SectionDoc};
 
-/// Memory the writer may use before it flushes a segment; generous, so that a big site still
-/// fits one segment before the final merge.
-const WRITER_MEMORY: usize = 512 * 1024 * 1024;
+/// Memory a chunk's writer may use before it flushes a segment: more than a chunk needs, so a
+/// chunk is always one segment.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// Doc store block size: small blocks make each displayed result cost fewer downloaded bytes.
 const DOCSTORE_BLOCK: usize = 4 * 1024;
@@ -62,16 +64,7 @@ pub struct IndexStats {
 /// Builds the index of `docs` as one segment. A page's sections must be consecutive (lead
 /// first); a change of `page_url` starts the next page.
 pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
-    let index = Index::builder()
-        .schema(schema::schema())
-        .settings(IndexSettings {
-            docstore_compression: Compressor::Lz4,
-            docstore_blocksize: DOCSTORE_BLOCK,
-            ..IndexSettings::default()
-        })
-        .create_in_ram()?;
-    analyzer::register(&index);
-    let pages = write_docs(&index, docs)?;
+    let (index, pages) = write_docs(docs)?;
     let files = segment_files(&index)?;
     let (manifest, pack, hot) = pack(files, docs.len() as u64, pages)?;
     let manifest_json = serde_json::to_vec(&manifest)
@@ -101,28 +94,87 @@ pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
     })
 }
 
-/// Adds the docs, commits, merges to one segment; returns the number of pages.
-fn write_docs(index: &Index, docs: &[SectionDoc]) -> Result<u64, SearchError> {
+/// Section docs per indexing chunk: chunks are indexed in parallel, one segment each, then
+/// merged. A fixed size (not the core count) keeps the published bytes the same on every machine.
+const CHUNK_DOCS: usize = 4096;
+
+/// Indexes the docs in chunks, in parallel, and merges them into one segment; returns the
+/// index and the number of pages.
+fn write_docs(docs: &[SectionDoc]) -> Result<(Index, u64), SearchError> {
+    let chunks = chunks(docs);
+    let pages = chunks.last().map_or(0, |c| c.first_page + c.pages);
+    let parts = chunks
+        .par_iter()
+        .map(|c| index_chunk(&docs[c.docs.clone()], c.first_page))
+        .collect::<Result<Vec<Index>, SearchError>>()?;
+    let index = match parts.len() {
+        0 => index_chunk(&[], 0)?,
+        1 => parts.into_iter().next().expect("one part"),
+        _ => tantivy::indexer::merge_indices(&parts, RamDirectory::create())?,
+    };
+    analyzer::register(&index);
+    Ok((index, pages))
+}
+
+/// A run of whole pages' docs.
+struct Chunk {
+    docs: std::ops::Range<usize>,
+    first_page: u64,
+    pages: u64,
+}
+
+/// Cuts `docs` into runs of about [`CHUNK_DOCS`], only between pages.
+fn chunks(docs: &[SectionDoc]) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let mut page = 0u64;
+    for (i, d) in docs.iter().enumerate() {
+        let new_page = i == 0 || docs[i - 1].page_url != d.page_url;
+        let open = out
+            .last_mut()
+            .filter(|c| !(new_page && c.docs.len() >= CHUNK_DOCS));
+        match open {
+            Some(c) => {
+                c.docs.end = i + 1;
+                c.pages += u64::from(new_page);
+            }
+            None => out.push(Chunk {
+                docs: i..i + 1,
+                first_page: page,
+                pages: 1,
+            }),
+        }
+        page += u64::from(new_page);
+    }
+    out
+}
+
+/// One chunk as its own in-RAM index of one segment; page ordinals start at `first_page`.
+fn index_chunk(docs: &[SectionDoc], first_page: u64) -> Result<Index, SearchError> {
+    let index = Index::builder()
+        .schema(schema::schema())
+        .settings(settings())
+        .create_in_ram()?;
+    analyzer::register(&index);
     let f = Fields::of(&index.schema())?;
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    let mut pages = 0u64;
-    let mut previous: Option<&str> = None;
-    for d in docs {
-        let first_of_page = previous != Some(d.page_url.as_str());
-        if first_of_page {
-            pages += 1;
-            previous = Some(&d.page_url);
-        }
-        writer.add_document(document(&f, d, pages - 1, first_of_page))?;
+    let mut page = first_page;
+    for (i, d) in docs.iter().enumerate() {
+        let first_of_page = i > 0 && docs[i - 1].page_url != d.page_url;
+        page += u64::from(first_of_page);
+        writer.add_document(document(&f, d, page, i == 0 || first_of_page))?;
     }
     writer.commit()?;
-    let ids = index.searchable_segment_ids()?;
-    if ids.len() > 1 {
-        writer.merge(&ids).wait()?;
-    }
     writer.wait_merging_threads()?;
-    Ok(pages)
+    Ok(index)
+}
+
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Lz4,
+        docstore_blocksize: DOCSTORE_BLOCK,
+        ..IndexSettings::default()
+    }
 }
 
 fn document(f: &Fields, d: &SectionDoc, page: u64, first_of_page: bool) -> TantivyDocument {
@@ -199,9 +251,20 @@ fn segment_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         }
     }
     let meta = read(&PathBuf::from("meta.json"))?;
-    let meta = rename(&String::from_utf8_lossy(&meta)).into_bytes();
+    let meta = without_payload(&rename(&String::from_utf8_lossy(&meta)))?;
     out.push(("meta.json".to_string(), meta));
     Ok(out)
+}
+
+/// meta.json without its commit payload: after a merge it names the random ids of the merged
+/// chunks, which would make the same docs give different bytes.
+fn without_payload(meta: &str) -> Result<Vec<u8>, SearchError> {
+    let bad = |e: serde_json::Error| SearchError::Manifest(format!("built meta.json: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(meta).map_err(bad)?;
+    if let Some(payload) = value.get_mut("payload") {
+        *payload = serde_json::Value::Null;
+    }
+    serde_json::to_vec_pretty(&value).map_err(bad)
 }
 
 /// `0123…` → `01234567-89ab-cdef-…`, the UUID form meta.json uses.

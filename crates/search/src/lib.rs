@@ -84,6 +84,7 @@ mod results;
 mod schema;
 mod search;
 mod snippet;
+mod stem_cache;
 
 #[cfg(feature = "write")]
 pub use build::{BuiltIndex, IndexStats, build_index};

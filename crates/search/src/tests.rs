@@ -480,3 +480,40 @@ fn empty_site_builds_and_finds_nothing() {
             .is_empty()
     );
 }
+
+/// More sections than one indexing chunk holds, so the build merges several chunks.
+fn several_chunks() -> Vec<SectionDoc> {
+    (0..1500)
+        .flat_map(|p| {
+            let url = format!("/guides/page-{p}/");
+            let title = format!("Guide number {p}");
+            (0..3).map(move |s| {
+                // Pages 1366 apart share a word: the second chunk starts at page 1366, so a
+                // page ordinal restarting per chunk would fold them into one result.
+                let pair = p % 1366;
+                let body = format!("Section {s} of page {p} explains widget{p} pair{pair}.");
+                section(&url, &format!("s{s}"), &title, &[], &body, "guide")
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_site_of_several_chunks_publishes_reproducibly_and_groups_by_page() {
+    let docs = several_chunks();
+    let a = build_index(&docs).unwrap();
+    assert_eq!(a.stats().pages, 1500);
+    assert_eq!(a.publish(), build_index(&docs).unwrap().publish());
+    // A page at the end of the last chunk is one page with its three sections.
+    let results = a.engine().unwrap().search(&Query::new("widget1499"));
+    let urls: Vec<_> = results.pages.iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(urls, ["/guides/page-1499/"]);
+    assert_eq!(results.pages[0].sub.len(), 3);
+    let results = a.engine().unwrap().search(&Query::new("pair133 section"));
+    let mut urls: Vec<_> = results.pages.iter().map(|p| p.url.as_str()).collect();
+    urls.sort();
+    assert_eq!(urls, ["/guides/page-133/", "/guides/page-1499/"]);
+    for page in &results.pages {
+        assert!(page.sub.iter().all(|s| s.url.starts_with(&page.url)));
+    }
+}
