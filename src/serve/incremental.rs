@@ -345,7 +345,7 @@ impl SiteBuilder for Incremental {
                 self.needs_full |= !errors.is_empty();
                 diagnostics.extend(errors);
                 if site.config.search.enabled
-                    && let Err(d) = search_index::add(&site, &mut output)
+                    && let Err(d) = search_index::add(&site, &helpsite_search::NoStore, &mut output)
                 {
                     diagnostics.push(d);
                 }

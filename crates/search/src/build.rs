@@ -2,7 +2,7 @@
 //! the published files (see [`crate::manifest`]).
 //!
 //! 1. Add one tantivy document per [`SectionDoc`], in chunks of whole pages indexed in parallel
-//!    (one segment each), and merge the chunks into one segment.
+//!    or reused from a [`ChunkStore`] (see [`crate::chunks`]), and merge them into one segment.
 //! 2. Rename the segment to a fixed id, so the same docs give the same bytes and the same hash.
 //! 3. Lay the files out in one pack, hot files first, and hash it.
 //! 4. Open the pack as the browser would and record the blocks opening touches: the hot set.
@@ -11,25 +11,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-use tantivy::directory::RamDirectory;
-use tantivy::schema::TantivyDocument;
-use tantivy::store::Compressor;
-use tantivy::{Directory, Index, IndexSettings, IndexWriter};
+use tantivy::{Directory, Index};
 
-use crate::analyzer;
+use crate::chunks::{ChunkStats, ChunkStore, NoStore, write_docs};
 use crate::directory::{BlockCache, PackDirectory, runs};
 use crate::engine::Engine;
 use crate::manifest::{BLOCK_SIZE, FORMAT, MANIFEST_NAME, Manifest};
-use crate::schema::{self, EXCERPT_CHARS, Fields};
 use crate::{SearchError, SectionDoc};
-
-/// Memory a chunk's writer may use before it flushes a segment: more than a chunk needs, so a
-/// chunk is always one segment.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
-
-/// Doc store block size: small blocks make each displayed result cost fewer downloaded bytes.
-const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// The segment id every published index uses (file names and meta.json), for reproducible bytes.
 const FIXED_SEGMENT: &str = "00000000000000000000000000000001";
@@ -39,7 +27,6 @@ const PACK_ORDER: [&str; 7] = ["json", "term", "fieldnorm", "fast", "store", "id
 
 /// A built index, ready to publish.
 pub struct BuiltIndex {
-    index: Index,
     published: Vec<(String, Vec<u8>)>,
     stats: IndexStats,
 }
@@ -59,13 +46,26 @@ pub struct IndexStats {
     pub hot_bytes: u64,
     /// Manifest size.
     pub manifest_bytes: u64,
+    /// Chunks indexed and reused.
+    pub chunks: ChunkStats,
 }
 
 /// Builds the index of `docs` as one segment. A page's sections must be consecutive (lead
 /// first); a change of `page_url` starts the next page.
 pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
-    let (index, pages) = write_docs(docs)?;
+    build_index_with(docs, &NoStore)
+}
+
+/// [`build_index`], reusing the chunks `store` kept from earlier builds and keeping the new ones
+/// there (see [`crate::chunks`]). The result is the same bytes as without a store.
+pub fn build_index_with(
+    docs: &[SectionDoc],
+    store: &dyn ChunkStore,
+) -> Result<BuiltIndex, SearchError> {
+    let (index, pages, chunks) = write_docs(docs, store)?;
     let files = segment_files(&index)?;
+    // Copied out: the index goes now, so a big site holds as few copies as possible at once.
+    drop(index);
     let (manifest, pack, hot) = pack(files, docs.len() as u64, pages)?;
     let manifest_json = serde_json::to_vec(&manifest)
         .map_err(|e| SearchError::Manifest(format!("cannot serialise: {e}")))?;
@@ -81,135 +81,14 @@ pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
         pack_bytes: pack.len() as u64,
         hot_bytes: hot.len() as u64,
         manifest_bytes: manifest_json.len() as u64,
+        chunks,
     };
     let published = vec![
         (MANIFEST_NAME.to_string(), manifest_json),
         (manifest.hot.clone(), hot),
         (manifest.pack.clone(), pack),
     ];
-    Ok(BuiltIndex {
-        index,
-        published,
-        stats,
-    })
-}
-
-/// Section docs per indexing chunk: chunks are indexed in parallel, one segment each, then
-/// merged. A fixed size (not the core count) keeps the published bytes the same on every machine.
-const CHUNK_DOCS: usize = 4096;
-
-/// Indexes the docs in chunks, in parallel, and merges them into one segment; returns the
-/// index and the number of pages.
-fn write_docs(docs: &[SectionDoc]) -> Result<(Index, u64), SearchError> {
-    let chunks = chunks(docs);
-    let pages = chunks.last().map_or(0, |c| c.first_page + c.pages);
-    let parts = chunks
-        .par_iter()
-        .map(|c| index_chunk(&docs[c.docs.clone()], c.first_page))
-        .collect::<Result<Vec<Index>, SearchError>>()?;
-    let index = match parts.len() {
-        0 => index_chunk(&[], 0)?,
-        1 => parts.into_iter().next().expect("one part"),
-        _ => tantivy::indexer::merge_indices(&parts, RamDirectory::create())?,
-    };
-    analyzer::register(&index);
-    Ok((index, pages))
-}
-
-/// A run of whole pages' docs.
-struct Chunk {
-    docs: std::ops::Range<usize>,
-    first_page: u64,
-    pages: u64,
-}
-
-/// Cuts `docs` into runs of about [`CHUNK_DOCS`], only between pages.
-fn chunks(docs: &[SectionDoc]) -> Vec<Chunk> {
-    let mut out: Vec<Chunk> = Vec::new();
-    let mut page = 0u64;
-    for (i, d) in docs.iter().enumerate() {
-        let new_page = i == 0 || docs[i - 1].page_url != d.page_url;
-        let open = out
-            .last_mut()
-            .filter(|c| !(new_page && c.docs.len() >= CHUNK_DOCS));
-        match open {
-            Some(c) => {
-                c.docs.end = i + 1;
-                c.pages += u64::from(new_page);
-            }
-            None => out.push(Chunk {
-                docs: i..i + 1,
-                first_page: page,
-                pages: 1,
-            }),
-        }
-        page += u64::from(new_page);
-    }
-    out
-}
-
-/// One chunk as its own in-RAM index of one segment; page ordinals start at `first_page`.
-fn index_chunk(docs: &[SectionDoc], first_page: u64) -> Result<Index, SearchError> {
-    let index = Index::builder()
-        .schema(schema::schema())
-        .settings(settings())
-        .create_in_ram()?;
-    analyzer::register(&index);
-    let f = Fields::of(&index.schema())?;
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    let mut page = first_page;
-    for (i, d) in docs.iter().enumerate() {
-        let first_of_page = i > 0 && docs[i - 1].page_url != d.page_url;
-        page += u64::from(first_of_page);
-        writer.add_document(document(&f, d, page, i == 0 || first_of_page))?;
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    Ok(index)
-}
-
-fn settings() -> IndexSettings {
-    IndexSettings {
-        docstore_compression: Compressor::Lz4,
-        docstore_blocksize: DOCSTORE_BLOCK,
-        ..IndexSettings::default()
-    }
-}
-
-fn document(f: &Fields, d: &SectionDoc, page: u64, first_of_page: bool) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(f.title, &d.page_title);
-    doc.add_text(f.words, &d.page_title);
-    for t in &d.trail {
-        doc.add_text(f.trail, t);
-        doc.add_text(f.words, t);
-    }
-    doc.add_text(f.body, &d.body);
-    doc.add_text(f.words, &d.body);
-    // Tags describe the page, so only its first section carries them: the page still matches,
-    // and the other sections don't all tie on them.
-    if first_of_page {
-        for t in &d.tags {
-            doc.add_text(f.tags, t);
-            doc.add_text(f.words, t);
-        }
-    }
-    doc.add_text(f.kind, &d.kind);
-    doc.add_text(f.section, &d.section);
-    doc.add_u64(f.page, page);
-    doc.add_text(f.url, &d.page_url);
-    doc.add_text(f.anchor, &d.anchor);
-    doc.add_text(f.excerpt, excerpt(&d.body));
-    doc
-}
-
-/// The body cut to [`EXCERPT_CHARS`] at a char boundary.
-fn excerpt(body: &str) -> &str {
-    match body.char_indices().nth(EXCERPT_CHARS) {
-        Some((at, _)) => &body[..at],
-        None => body,
-    }
+    Ok(BuiltIndex { published, stats })
 }
 
 /// The index's files (meta.json and the one segment's), with the segment renamed to
@@ -295,11 +174,11 @@ fn pack(
             .cmp(&pack_rank(&b.0))
             .then_with(|| a.0.cmp(&b.0))
     });
-    let mut pack = Vec::new();
+    let mut pack = Vec::with_capacity(files.iter().map(|(_, b)| b.len()).sum());
     let mut table = BTreeMap::new();
-    for (name, bytes) in &files {
-        table.insert(name.clone(), [pack.len() as u64, bytes.len() as u64]);
-        pack.extend_from_slice(bytes);
+    for (name, bytes) in files {
+        table.insert(name, [pack.len() as u64, bytes.len() as u64]);
+        pack.extend_from_slice(&bytes);
     }
     let hash = blake3::hash(&pack).to_hex()[..16].to_string();
     let mut manifest = Manifest {
@@ -314,7 +193,9 @@ fn pack(
         docs,
         pages,
     };
-    let hot_blocks = blocks_read_at_open(&manifest, &pack)?;
+    let pack = Arc::new(pack);
+    let hot_blocks = blocks_read_at_open(&manifest, Arc::clone(&pack))?;
+    let pack = Arc::try_unwrap(pack).unwrap_or_else(|shared| (*shared).clone());
     manifest.hot_blocks = runs(&hot_blocks)
         .into_iter()
         .map(|r| [r.start, r.end])
@@ -327,11 +208,8 @@ fn pack(
 }
 
 /// Opens the pack as a browser would and returns the blocks that took.
-fn blocks_read_at_open(manifest: &Manifest, pack: &[u8]) -> Result<Vec<u64>, SearchError> {
-    let cache = Arc::new(BlockCache::new(
-        Box::new(pack.to_vec()),
-        manifest.block_size,
-    ));
+fn blocks_read_at_open(manifest: &Manifest, pack: Arc<Vec<u8>>) -> Result<Vec<u64>, SearchError> {
+    let cache = Arc::new(BlockCache::new(Box::new(pack), manifest.block_size));
     let files: HashMap<PathBuf, std::ops::Range<u64>> = manifest
         .files
         .iter()
@@ -354,8 +232,14 @@ impl BuiltIndex {
         self.stats.clone()
     }
 
-    /// Opens the built index in RAM (what `open_published` gives, without packing).
+    /// The files to publish, without copying them.
+    pub fn into_published(self) -> Vec<(String, Vec<u8>)> {
+        self.published
+    }
+
+    /// Opens the built index in RAM, as `open_published` does with the published files.
     pub fn engine(&self) -> Result<Engine, SearchError> {
-        Engine::open_index(&self.index, None)
+        let file = |i: usize| self.published[i].1.as_slice();
+        Engine::open_published(file(0), file(1), file(2).to_vec())
     }
 }
