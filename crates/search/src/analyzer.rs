@@ -7,6 +7,7 @@
 use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+    TokenizerManager,
 };
 
 use crate::stem_cache::CachedEnglishStemmer;
@@ -38,8 +39,13 @@ fn stemmed() -> TextAnalyzer {
 
 /// Registers both analyzers on `index`; call on every index before writing or searching.
 pub(crate) fn register(index: &Index) {
-    index.tokenizers().register(STEMMED, stemmed());
-    index.tokenizers().register(WORDS, words());
+    register_on(index.tokenizers());
+}
+
+/// Registers both analyzers on `tokenizers` (for an index that is built with them).
+pub(crate) fn register_on(tokenizers: &TokenizerManager) {
+    tokenizers.register(STEMMED, stemmed());
+    tokenizers.register(WORDS, words());
 }
 
 /// The analyzers, owned, for query parsing and snippets.

@@ -17,9 +17,11 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 use tantivy::directory::RamDirectory;
+use tantivy::indexer::SingleSegmentIndexWriter;
 use tantivy::schema::TantivyDocument;
 use tantivy::store::Compressor;
-use tantivy::{Directory, Index, IndexSettings, IndexWriter};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Directory, Index, IndexSettings};
 
 use crate::analyzer;
 use crate::schema::{self, EXCERPT_CHARS, Fields};
@@ -32,9 +34,8 @@ const PAGES_PER_CHUNK: u64 = 256;
 /// bounding the work one edit costs.
 const MAX_CHUNK_DOCS: usize = 8192;
 
-/// Memory a chunk's writer may use before it flushes a segment: more than a chunk needs, so a
-/// chunk is always one segment.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Memory a chunk's writer plans for (it sizes the term table; a chunk is always one segment).
+const WRITER_MEMORY: usize = 32 * 1024 * 1024;
 
 /// Doc store block size: small blocks make each displayed result cost fewer downloaded bytes.
 const DOCSTORE_BLOCK: usize = 4 * 1024;
@@ -197,24 +198,25 @@ fn key(docs: &[SectionDoc], first_page: u64) -> String {
 }
 
 /// One chunk as its own in-RAM index of one segment; page ordinals start at `first_page`.
+///
+/// Indexed on the calling (rayon) thread: tantivy's `IndexWriter` would start threads of its
+/// own for every chunk, and each new thread's allocator arena kept its memory.
 fn index_chunk(docs: &[SectionDoc], first_page: u64) -> Result<Index, SearchError> {
-    let index = Index::builder()
+    let tokenizers = TokenizerManager::default();
+    analyzer::register_on(&tokenizers);
+    let mut writer: SingleSegmentIndexWriter<TantivyDocument> = Index::builder()
         .schema(schema::schema())
         .settings(settings())
-        .create_in_ram()?;
-    analyzer::register(&index);
-    let f = Fields::of(&index.schema())?;
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(RamDirectory::create(), WRITER_MEMORY)?;
+    let f = Fields::of(&schema::schema())?;
     let mut page = first_page;
     for (i, d) in docs.iter().enumerate() {
         let first_of_page = i > 0 && docs[i - 1].page_url != d.page_url;
         page += u64::from(first_of_page);
         writer.add_document(document(&f, d, page, i == 0 || first_of_page))?;
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    Ok(index)
+    Ok(writer.finalize()?)
 }
 
 /// The settings of every index this crate writes.
