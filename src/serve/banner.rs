@@ -81,18 +81,14 @@ pub fn figures(page: &PageReport, days: i64) -> String {
         .as_deref()
         .map_or("never", |d| d.get(..10).unwrap_or(d));
     let rows: [(&str, &str, String); 8] = [
-        ("linked", "Linked in replies", page.linked.to_string()),
+        ("linked", "Linked", page.linked.to_string()),
         (
             "conversations",
             "Conversations",
             page.conversations.to_string(),
         ),
         ("last-linked", "Last linked", last.to_string()),
-        (
-            "reply-views",
-            "Views from replies",
-            page.reply_views.to_string(),
-        ),
+        ("reply-views", "Reply views", page.reply_views.to_string()),
         ("views", "All views", page.views.to_string()),
         ("helpful", "Helpful", page.helpful.to_string()),
         ("not-helpful", "Not helpful", page.not_helpful.to_string()),
