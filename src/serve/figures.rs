@@ -2,10 +2,13 @@
 //!
 //! They are the writer report's rows ([`report::build`] over the served build's page manifest),
 //! so the banner and `/_helpsite/feedback` always agree. Serving a page must not query SQLite,
-//! so the rows are computed once and reused until the served build changes (a rebuild swaps
-//! the snapshot), the ledger's files change (checked by their size and modification time at
-//! most every [`RECHECK`]; the `-wal` file too, since WAL-mode writers leave the main file
-//! alone until a checkpoint), or they are [`MAX_AGE`] old (the period's window moves on).
+//! so the rows are computed once and reused until the page manifest changes (a rebuild that
+//! adds, removes, renames or re-dates a page; an edit of a page's text keeps the manifest's
+//! snapshot entry, so it costs nothing here), `site.yaml` or the ledger's files change (checked
+//! by size and modification time at most every [`RECHECK`]; the `-wal` file too, since
+//! WAL-mode writers leave the main file alone until a checkpoint), or they are [`MAX_AGE`] old
+//! (the period's window moves on). A report over 50,000 replies takes most of a second in a
+//! debug build, so recomputing after every save would be felt.
 //!
 //! A missing ledger is normal (nobody ingested mail yet) and gives no banner; a ledger that
 //! exists but cannot be read gives a one-line notice. Neither is ever an error page.
@@ -20,7 +23,7 @@ use crate::ledger::manifest::MANIFEST_PATH;
 use crate::ledger::report::{self, PageReport};
 use crate::ledger::{Ledger, Manifest};
 
-use super::snapshot::Snapshot;
+use super::snapshot::{Entry, Snapshot};
 use super::state::AppState;
 
 /// How often the ledger's files are looked at while the build stays the same.
@@ -47,23 +50,24 @@ pub struct FiguresCache(tokio::sync::Mutex<Option<Cached>>);
 
 #[derive(Debug)]
 struct Cached {
-    /// The build they were computed for (weak: an old build's files must be freed).
-    snapshot: Weak<Snapshot>,
+    /// The manifest they were computed over (weak: an old build's files must be freed).
+    manifest: Option<Weak<Entry>>,
     stamp: Stamp,
     computed: Instant,
     checked: Instant,
     figures: Arc<Figures>,
 }
 
-/// Size and modification time of the ledger and its `-wal` file (`None`: absent).
+/// Size and modification time of `site.yaml`, the ledger and its `-wal` file (`None`: absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Stamp {
+    config: PathBuf,
     ledger: Option<PathBuf>,
-    files: [Option<(SystemTime, u64)>; 2],
+    files: [Option<(SystemTime, u64)>; 3],
 }
 
 impl Stamp {
-    fn of(ledger: Option<PathBuf>) -> Stamp {
+    fn of(config: PathBuf, ledger: Option<PathBuf>) -> Stamp {
         let meta = |p: &Path| {
             let m = std::fs::metadata(p).ok()?;
             Some((m.modified().ok()?, m.len()))
@@ -72,11 +76,31 @@ impl Stamp {
             Some(path) => {
                 let mut wal = path.clone().into_os_string();
                 wal.push("-wal");
-                [meta(path), meta(Path::new(&wal))]
+                [meta(&config), meta(path), meta(Path::new(&wal))]
             }
-            None => [None, None],
+            None => [meta(&config), None, None],
         };
-        Stamp { ledger, files }
+        Stamp {
+            config,
+            ledger,
+            files,
+        }
+    }
+
+    fn again(&self) -> Stamp {
+        Stamp::of(self.config.clone(), self.ledger.clone())
+    }
+
+    fn has_ledger(&self) -> bool {
+        self.files[1].is_some()
+    }
+}
+
+fn same_entry(a: Option<&Weak<Entry>>, b: Option<&Arc<Entry>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.ptr_eq(&Arc::downgrade(b)),
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -84,36 +108,36 @@ impl FiguresCache {
     /// The figures for `snapshot`, computed on a blocking thread when they are stale.
     /// Concurrent requests wait for one computation instead of each running the report.
     pub async fn get(&self, state: &AppState, snapshot: &Arc<Snapshot>) -> Arc<Figures> {
+        let manifest = snapshot.get(MANIFEST_PATH);
         let mut cached = self.0.lock().await;
         if let Some(c) = cached.as_mut()
-            && c.snapshot.ptr_eq(&Arc::downgrade(snapshot))
+            && same_entry(c.manifest.as_ref(), manifest)
             && c.computed.elapsed() < MAX_AGE
         {
             if c.checked.elapsed() < RECHECK {
                 return Arc::clone(&c.figures);
             }
-            let path = c.stamp.ledger.clone();
-            let stamp = tokio::task::spawn_blocking(move || Stamp::of(path))
-                .await
-                .ok();
+            let old = c.stamp.clone();
+            let stamp = tokio::task::spawn_blocking(move || old.again()).await.ok();
             if stamp.as_ref() == Some(&c.stamp) {
                 c.checked = Instant::now();
                 return Arc::clone(&c.figures);
             }
         }
-        let manifest = snapshot.get(MANIFEST_PATH).map(|e| e.body.clone());
+        let bytes = manifest.map(|e| e.body.clone());
         let root = state.root.clone();
+        let config = root.join("site.yaml");
         let (stamp, figures) = tokio::task::spawn_blocking(move || {
-            let manifest = manifest
-                .and_then(|bytes| Manifest::from_json(&String::from_utf8_lossy(&bytes)).ok());
+            let manifest =
+                bytes.and_then(|bytes| Manifest::from_json(&String::from_utf8_lossy(&bytes)).ok());
             compute(&root, manifest)
         })
         .await
-        .unwrap_or_else(|_| (Stamp::of(None), Figures::Nothing));
+        .unwrap_or_else(|_| (Stamp::of(config, None), Figures::Nothing));
         let figures = Arc::new(figures);
         let now = Instant::now();
         *cached = Some(Cached {
-            snapshot: Arc::downgrade(snapshot),
+            manifest: manifest.map(Arc::downgrade),
             stamp,
             computed: now,
             checked: now,
@@ -126,12 +150,15 @@ impl FiguresCache {
 /// Runs the writer report over the ledger `site.yaml` names. The stamp is taken before the
 /// ledger is read, so a write that lands during the computation is seen at the next check.
 fn compute(root: &Path, manifest: Option<Manifest>) -> (Stamp, Figures) {
+    // `site.yaml` as it was before it was read, for the same reason.
+    let before = Stamp::of(root.join("site.yaml"), None);
     let Ok(config) = Config::load(root) else {
-        return (Stamp::of(None), Figures::Nothing);
+        return (before, Figures::Nothing);
     };
     let path = config.ledger_path(root);
-    let stamp = Stamp::of(Some(path.clone()));
-    let (Some(manifest), Some(_)) = (manifest, stamp.files[0]) else {
+    let mut stamp = Stamp::of(before.config, Some(path.clone()));
+    stamp.files[0] = before.files[0];
+    let Some(manifest) = manifest.filter(|_| stamp.has_ledger()) else {
         return (stamp, Figures::Nothing);
     };
     let report = Ledger::open(&path).and_then(|ledger| {

@@ -255,6 +255,13 @@ fn no_ledger_means_no_banner_and_a_broken_one_a_notice() {
         !site.root().join(LEDGER).exists(),
         "serving creates no ledger"
     );
+    // A ledger started while serving shows up without a restart.
+    drop(fill_ledger(&site.root()));
+    let started = Instant::now();
+    while banner_count(&site.get("/guide/apple/").text()) == 0 {
+        assert!(started.elapsed() < WAIT, "the new ledger was never noticed");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 
     let site = Served::start_with("serve", |root| {
         std::fs::create_dir_all(root.join(".helpsite")).unwrap();
