@@ -4,10 +4,12 @@
 //! one place and both sides look them up by name. Stop words are deliberately kept: "how do I
 //! sign in" must find a page whose only distinguishing words are common ones.
 
+use std::collections::{HashMap, HashSet};
+
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenStream,
 };
 
 /// Lowercased, ASCII-folded, English-stemmed words: what BM25 ranks on.
@@ -41,11 +43,25 @@ pub(crate) fn register(index: &Index) {
     index.tokenizers().register(WORDS, words());
 }
 
-/// The analyzers, owned, for query parsing and snippets.
+/// The last filter of [`stemmed`] alone: `stemmed(text)` is `words(text)` with each token's
+/// text passed through it.
+fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Distinct words one [`Analyzers`] remembers stems of; beyond, it forgets them all.
+const MAX_MEMO: usize = 50_000;
+
+/// The analyzers, owned, for query parsing and snippets. Cloned per search; the clone remembers
+/// the stem of every word it has stemmed (snippets stem the same words again and again).
 #[derive(Clone)]
 pub(crate) struct Analyzers {
     words: TextAnalyzer,
     stemmed: TextAnalyzer,
+    stemmer: TextAnalyzer,
+    memo: HashMap<String, String>,
 }
 
 /// A token of the original text: its normalised word, its stem and where it sits.
@@ -62,13 +78,14 @@ impl Analyzers {
         Analyzers {
             words: words(),
             stemmed: stemmed(),
+            stemmer: stemmer(),
+            memo: HashMap::new(),
         }
     }
 
-    /// Splits `text` into words with their stems and byte offsets.
-    ///
-    /// Both analyzers share the tokenizer and all filters but the last, so their token streams
-    /// line up one to one.
+    /// Splits `text` into words with their stems and byte offsets: exactly the tokens of the
+    /// `words` analyzer, each with the token the `stemmed` analyzer makes of it (the two share
+    /// every step but the stemmer, which neither splits nor drops tokens).
     pub(crate) fn words(&mut self, text: &str) -> Vec<Word> {
         let mut out = Vec::new();
         let mut plain = self.words.token_stream(text);
@@ -76,18 +93,29 @@ impl Analyzers {
             let t = plain.token();
             out.push(Word {
                 word: t.text.clone(),
-                stem: String::new(),
+                stem: stem_token(&mut self.memo, &mut self.stemmer, &t.text).to_string(),
                 from: t.offset_from,
                 to: t.offset_to,
             });
         }
-        let mut stems = self.stemmed.token_stream(text);
-        let mut i = 0;
-        while stems.advance() {
-            if let Some(w) = out.get_mut(i) {
-                w.stem.clone_from(&stems.token().text);
+        out
+    }
+
+    /// The words of `text` whose stem or word is in `stems`, as `(from, to, stem)`: what
+    /// [`Analyzers::words`] would give, filtered, without building the words that don't match.
+    pub(crate) fn matches(
+        &mut self,
+        text: &str,
+        stems: &HashSet<String>,
+    ) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        let mut plain = self.words.token_stream(text);
+        while plain.advance() {
+            let t = plain.token();
+            let stem = stem_token(&mut self.memo, &mut self.stemmer, &t.text);
+            if stems.contains(stem) || stems.contains(&t.text) {
+                out.push((t.offset_from, t.offset_to, stem.to_string()));
             }
-            i += 1;
         }
         out
     }
@@ -101,6 +129,27 @@ impl Analyzers {
             word.to_string()
         }
     }
+}
+
+/// The stemmer applied to one token of the `words` analyzer, remembered in `memo`.
+fn stem_token<'a>(
+    memo: &'a mut HashMap<String, String>,
+    stemmer: &mut TextAnalyzer,
+    token: &'a str,
+) -> &'a str {
+    if !memo.contains_key(token) {
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        let mut stream = stemmer.token_stream(token);
+        let stem = if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            token.to_string()
+        };
+        memo.insert(token.to_string(), stem);
+    }
+    memo.get(token).map_or(token, String::as_str)
 }
 
 #[cfg(test)]
@@ -125,6 +174,23 @@ mod tests {
             ]
         );
         assert_eq!(&"Résetting Passwords"[w[0].from..w[0].to], "Résetting");
+    }
+
+    #[test]
+    fn stems_match_the_stemmed_analyzer_token_for_token() {
+        let mut a = Analyzers::new();
+        let text = "Skies dying généralement ½ wouldn't CONNECTIONS connection's Ærøskøbing 3rd";
+        let mut stemmed = stemmed();
+        let mut stream = stemmed.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            expected.push(stream.token().text.clone());
+        }
+        // Twice: the second time from the memo.
+        for _ in 0..2 {
+            let got: Vec<String> = a.words(text).into_iter().map(|w| w.stem).collect();
+            assert_eq!(got, expected);
+        }
     }
 
     #[test]

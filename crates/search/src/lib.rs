@@ -91,7 +91,7 @@ pub use directory::{ByteSource, FetchStats};
 pub use doc::SectionDoc;
 pub use engine::Engine;
 pub use error::SearchError;
-pub use results::{PageHit, Query, Results, SubHit};
+pub use results::{PageHit, Query, Results, Step, SubHit};
 pub use schema::EXCERPT_CHARS;
 
 #[cfg(all(test, feature = "write"))]

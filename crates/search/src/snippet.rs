@@ -17,12 +17,7 @@ const LEAD_IN: usize = 40;
 
 /// Builds the snippet of `text` for the matched `stems`.
 pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analyzers) -> String {
-    let words = analyzers.words(text);
-    let matched: Vec<(usize, usize, &str)> = words
-        .iter()
-        .filter(|w| stems.contains(&w.stem) || stems.contains(&w.word))
-        .map(|w| (w.from, w.to, w.stem.as_str()))
-        .collect();
+    let matched = analyzers.matches(text, stems);
     let (start, end) = window(text, &matched);
     let mut out = String::with_capacity(end - start + 32);
     if start > 0 {
@@ -44,14 +39,14 @@ pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analy
 }
 
 /// The byte window holding the most distinct matched stems, cut at whitespace.
-fn window(text: &str, matched: &[(usize, usize, &str)]) -> (usize, usize) {
+fn window(text: &str, matched: &[(usize, usize, String)]) -> (usize, usize) {
     let span = byte_span(text, SNIPPET_CHARS);
     let mut best = (0usize, 0usize); // (distinct stems, start)
     for (i, &(from, _, _)) in matched.iter().enumerate() {
         let distinct: HashSet<&str> = matched[i..]
             .iter()
             .take_while(|m| m.1 <= from + span)
-            .map(|m| m.2)
+            .map(|m| m.2.as_str())
             .collect();
         if distinct.len() > best.0 {
             best = (distinct.len(), from);

@@ -27,6 +27,7 @@
   const page = document.querySelector('[data-hs-search-page]');
 
   let worker = null;
+  let engineReady = false;
   let nextId = 1;
   const waiting = new Map(); // query id -> render callback
 
@@ -45,6 +46,7 @@
       } else if (msg.type === 'error') {
         failAll(msg.message);
       } else if (msg.type === 'ready') {
+        engineReady = true;
         document.documentElement.dataset.hsSearchReady = String(Math.round(msg.ms));
       }
     };
@@ -245,7 +247,9 @@
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(page ? runPage : runBox, DEBOUNCE_MS);
+    // Until the engine is ready, send at once: the worker keeps only the newest query, so the
+    // first result waits for nothing but the engine.
+    timer = setTimeout(page ? runPage : runBox, engineReady ? DEBOUNCE_MS : 0);
   });
 
   /** Result links in the box or the page, in reading order. */
