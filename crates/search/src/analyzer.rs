@@ -4,7 +4,7 @@
 //! one place and both sides look them up by name. Stop words are deliberately kept: "how do I
 //! sign in" must find a page whose only distinguishing words are common ones.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -54,6 +54,39 @@ fn stemmer() -> TextAnalyzer {
 /// Distinct words one [`Analyzers`] remembers stems of; beyond, it forgets them all.
 const MAX_MEMO: usize = 50_000;
 
+/// Stems of the words seen so far: snippets stem the same words again and again.
+#[derive(Clone, Default)]
+struct StemMemo {
+    index: FxHashMap<String, u32>,
+    stems: Vec<String>,
+}
+
+impl StemMemo {
+    /// The stemmer applied to one token of the `words` analyzer, remembered.
+    fn stem(&mut self, stemmer: &mut TextAnalyzer, token: &str) -> &str {
+        let at = match self.index.get(token) {
+            Some(&at) => at,
+            None => {
+                if self.stems.len() >= MAX_MEMO {
+                    self.index.clear();
+                    self.stems.clear();
+                }
+                let mut stream = stemmer.token_stream(token);
+                let stem = if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    token.to_string()
+                };
+                let at = self.stems.len() as u32;
+                self.stems.push(stem);
+                self.index.insert(token.to_string(), at);
+                at
+            }
+        };
+        &self.stems[at as usize]
+    }
+}
+
 /// The analyzers, owned, for query parsing and snippets. Cloned per search; the clone remembers
 /// the stem of every word it has stemmed (snippets stem the same words again and again).
 #[derive(Clone)]
@@ -61,7 +94,7 @@ pub(crate) struct Analyzers {
     words: TextAnalyzer,
     stemmed: TextAnalyzer,
     stemmer: TextAnalyzer,
-    memo: HashMap<String, String>,
+    memo: StemMemo,
 }
 
 /// A token of the original text: its normalised word, its stem and where it sits.
@@ -79,7 +112,7 @@ impl Analyzers {
             words: words(),
             stemmed: stemmed(),
             stemmer: stemmer(),
-            memo: HashMap::new(),
+            memo: StemMemo::default(),
         }
     }
 
@@ -93,7 +126,7 @@ impl Analyzers {
             let t = plain.token();
             out.push(Word {
                 word: t.text.clone(),
-                stem: stem_token(&mut self.memo, &mut self.stemmer, &t.text).to_string(),
+                stem: self.memo.stem(&mut self.stemmer, &t.text).to_string(),
                 from: t.offset_from,
                 to: t.offset_to,
             });
@@ -106,13 +139,13 @@ impl Analyzers {
     pub(crate) fn matches(
         &mut self,
         text: &str,
-        stems: &HashSet<String>,
+        stems: &FxHashSet<String>,
     ) -> Vec<(usize, usize, String)> {
         let mut out = Vec::new();
         let mut plain = self.words.token_stream(text);
         while plain.advance() {
             let t = plain.token();
-            let stem = stem_token(&mut self.memo, &mut self.stemmer, &t.text);
+            let stem = self.memo.stem(&mut self.stemmer, &t.text);
             if stems.contains(stem) || stems.contains(&t.text) {
                 out.push((t.offset_from, t.offset_to, stem.to_string()));
             }
@@ -129,27 +162,6 @@ impl Analyzers {
             word.to_string()
         }
     }
-}
-
-/// The stemmer applied to one token of the `words` analyzer, remembered in `memo`.
-fn stem_token<'a>(
-    memo: &'a mut HashMap<String, String>,
-    stemmer: &mut TextAnalyzer,
-    token: &'a str,
-) -> &'a str {
-    if !memo.contains_key(token) {
-        if memo.len() >= MAX_MEMO {
-            memo.clear();
-        }
-        let mut stream = stemmer.token_stream(token);
-        let stem = if stream.advance() {
-            stream.token().text.clone()
-        } else {
-            token.to_string()
-        };
-        memo.insert(token.to_string(), stem);
-    }
-    memo.get(token).map_or(token, String::as_str)
 }
 
 #[cfg(test)]

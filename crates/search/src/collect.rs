@@ -72,8 +72,12 @@ impl Collector for ByPage {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<PageGroup>>) -> tantivy::Result<Vec<PageGroup>> {
-        let mut groups: Vec<PageGroup> = fruits.into_iter().flatten().collect();
+    fn merge_fruits(&self, mut fruits: Vec<Vec<PageGroup>>) -> tantivy::Result<Vec<PageGroup>> {
+        let mut groups: Vec<PageGroup> = if fruits.len() == 1 {
+            fruits.pop().unwrap_or_default()
+        } else {
+            fruits.into_iter().flatten().collect()
+        };
         if !groups.windows(2).all(|w| w[0].page < w[1].page) {
             groups = merge_same_pages(groups);
         }
@@ -113,7 +117,9 @@ impl SegmentCollector for ByPageSegment {
             _ => {
                 let mut group = PageGroup {
                     page,
-                    ..PageGroup::default()
+                    best: score,
+                    // Room for every push before a trim: one allocation per page.
+                    docs: Vec::with_capacity(PER_PAGE * 2 + 1),
                 };
                 group.push(score, address);
                 self.groups.push(group);

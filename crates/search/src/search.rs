@@ -14,8 +14,9 @@
 //! on what was cached. A search stopped before stage 3 keeps what stage 2 computed ([`Scored`]),
 //! and the same query asked again resumes there instead of scoring twice.
 
-use std::collections::HashSet;
 use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::query::Query as TantivyQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
@@ -104,7 +105,7 @@ impl Engine {
             },
         };
         // Stage 2, end: the stored sections of every page that may be shown.
-        self.touch_docs(&scored.candidates, &scored.groups, limit);
+        let mut sections = self.load_sections(&scored.candidates, &scored.groups, limit);
         if let Err(missing) = self.checkpoint() {
             *lock(&self.scored) = Some(scored);
             return Err(missing);
@@ -118,11 +119,11 @@ impl Engine {
             ..
         } = scored;
         results.total = groups.len();
-        self.exact_title_first(&parsed, &candidates, &mut groups, analyzers);
+        exact_title_first(&parsed, &candidates, &sections, &mut groups, analyzers);
         groups.truncate(limit);
         results.pages = groups
             .iter()
-            .filter_map(|g| self.page_hit(g, &plan.stems, analyzers))
+            .filter_map(|g| page_hit(g, &mut sections, &plan.stems, analyzers))
             .collect();
         self.checkpoint()?;
         Ok(results)
@@ -211,13 +212,16 @@ impl Engine {
         });
     }
 
-    /// On a deferred engine, reads the stored sections stage 3 may read: the first of each
-    /// exact-title candidate, and all kept sections of the first `limit` pages and of the
-    /// candidates' pages (one of which may move to the front).
-    fn touch_docs(&self, candidates: &[PageGroup], groups: &[PageGroup], limit: usize) {
-        if !self.is_deferred() {
-            return;
-        }
+    /// Reads the stored sections stage 3 may show, all at once (so that a deferred engine
+    /// wants every missing block in one go): the first of each exact-title candidate, and all
+    /// kept sections of the first `limit` pages and of the candidates' pages (one of which may
+    /// move to the front). A section that cannot be read is left out.
+    fn load_sections(
+        &self,
+        candidates: &[PageGroup],
+        groups: &[PageGroup],
+        limit: usize,
+    ) -> FxHashMap<DocAddress, Section> {
         let mut docs: Vec<DocAddress> = candidates
             .iter()
             .filter_map(|c| c.docs.first().map(|d| d.1))
@@ -232,9 +236,9 @@ impl Engine {
         }
         docs.sort_unstable();
         docs.dedup();
-        for doc in docs {
-            let _ = self.searcher.doc::<TantivyDocument>(doc);
-        }
+        docs.into_iter()
+            .filter_map(|doc| Some((doc, self.section(doc)?)))
+            .collect()
     }
 
     /// Runs the all-words plan, and the some-words plan when that finds nothing.
@@ -261,36 +265,6 @@ impl Engine {
         Some((some, groups))
     }
 
-    /// Moves the page whose title equals the query (normalised) to the front, fetching it if it
-    /// ranked below the cut. `candidates`: pages whose title holds every typed word, best first.
-    fn exact_title_first(
-        &self,
-        parsed: &Parsed,
-        candidates: &[PageGroup],
-        groups: &mut Vec<PageGroup>,
-        analyzers: &mut Analyzers,
-    ) {
-        for candidate in candidates {
-            let Some(&(_, doc)) = candidate.docs.first() else {
-                continue;
-            };
-            let Some(section) = self.section(doc) else {
-                continue;
-            };
-            if normalized(&section.title, analyzers) != parsed.normalized {
-                continue;
-            }
-            let page = candidate.page;
-            let at = groups.iter().position(|g| g.page == page);
-            let group = match at {
-                Some(at) => groups.remove(at),
-                None => continue, // the page matched the title words but not the whole query
-            };
-            groups.insert(0, group);
-            return;
-        }
-    }
-
     fn section(&self, doc: DocAddress) -> Option<Section> {
         let d: TantivyDocument = self.searcher.doc(doc).ok()?;
         let f = &self.fields;
@@ -314,51 +288,82 @@ impl Engine {
             excerpt: text(f.excerpt),
         })
     }
+}
 
-    fn page_hit(
-        &self,
-        group: &PageGroup,
-        stems: &HashSet<String>,
-        analyzers: &mut Analyzers,
-    ) -> Option<PageHit> {
-        let mut lead: Option<(Score, Section)> = None;
-        let mut subs: Vec<(Score, Section)> = Vec::new();
-        for &(score, doc) in &group.docs {
-            let s = self.section(doc)?;
-            if s.anchor.is_empty() {
-                lead.get_or_insert((score, s));
-            } else if subs.len() < MAX_SUB {
-                subs.push((score, s));
-            }
+/// Moves the page whose title equals the query (normalised) to the front, fetching it if it
+/// ranked below the cut. `candidates`: pages whose title holds every typed word, best first.
+fn exact_title_first(
+    parsed: &Parsed,
+    candidates: &[PageGroup],
+    sections: &FxHashMap<DocAddress, Section>,
+    groups: &mut Vec<PageGroup>,
+    analyzers: &mut Analyzers,
+) {
+    for candidate in candidates {
+        let Some((_, doc)) = candidate.docs.first() else {
+            continue;
+        };
+        let Some(section) = sections.get(doc) else {
+            continue;
+        };
+        if normalized(&section.title, analyzers) != parsed.normalized {
+            continue;
         }
-        let first = lead.as_ref().or(subs.first())?;
-        let page_snippet = snippet(&first.1.excerpt, stems, analyzers);
-        let (url, title, kind, section) = (
-            first.1.url.clone(),
-            first.1.title.clone(),
-            first.1.kind.clone(),
-            first.1.section.clone(),
-        );
-        let sub = subs
-            .into_iter()
-            .map(|(score, s)| SubHit {
-                url: format!("{}#{}", s.url, s.anchor),
-                snippet: snippet(&s.excerpt, stems, analyzers),
-                anchor: s.anchor,
-                trail: s.trail,
-                score,
-            })
-            .collect();
-        Some(PageHit {
-            url,
-            title,
-            kind,
-            section,
-            score: group.best,
-            snippet: page_snippet,
-            sub,
-        })
+        let page = candidate.page;
+        let at = groups.iter().position(|g| g.page == page);
+        let group = match at {
+            Some(at) => groups.remove(at),
+            None => continue, // the page matched the title words but not the whole query
+        };
+        groups.insert(0, group);
+        return;
     }
+}
+
+/// A page's hit from its sections (taken out of `sections`); `None` if one is missing.
+fn page_hit(
+    group: &PageGroup,
+    sections: &mut FxHashMap<DocAddress, Section>,
+    stems: &FxHashSet<String>,
+    analyzers: &mut Analyzers,
+) -> Option<PageHit> {
+    let mut lead: Option<(Score, Section)> = None;
+    let mut subs: Vec<(Score, Section)> = Vec::new();
+    for &(score, doc) in &group.docs {
+        let s = sections.remove(&doc)?;
+        if s.anchor.is_empty() {
+            lead.get_or_insert((score, s));
+        } else if subs.len() < MAX_SUB {
+            subs.push((score, s));
+        }
+    }
+    let first = lead.as_ref().or(subs.first())?;
+    let page_snippet = snippet(&first.1.excerpt, stems, analyzers);
+    let (url, title, kind, section) = (
+        first.1.url.clone(),
+        first.1.title.clone(),
+        first.1.kind.clone(),
+        first.1.section.clone(),
+    );
+    let sub = subs
+        .into_iter()
+        .map(|(score, s)| SubHit {
+            url: format!("{}#{}", s.url, s.anchor),
+            snippet: snippet(&s.excerpt, stems, analyzers),
+            anchor: s.anchor,
+            trail: s.trail,
+            score,
+        })
+        .collect();
+    Some(PageHit {
+        url,
+        title,
+        kind,
+        section,
+        score: group.best,
+        snippet: page_snippet,
+        sub,
+    })
 }
 
 fn empty(query: &Query) -> Results {

@@ -7,6 +7,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
+
 use crate::analyzer::Analyzers;
 
 /// Target snippet length in characters of text (markup excluded).
@@ -16,7 +18,7 @@ pub(crate) const SNIPPET_CHARS: usize = 180;
 const LEAD_IN: usize = 40;
 
 /// Builds the snippet of `text` for the matched `stems`.
-pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analyzers) -> String {
+pub(crate) fn snippet(text: &str, stems: &FxHashSet<String>, analyzers: &mut Analyzers) -> String {
     let matched = analyzers.matches(text, stems);
     let (start, end) = window(text, &matched);
     let mut out = String::with_capacity(end - start + 32);

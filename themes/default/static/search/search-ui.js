@@ -51,13 +51,32 @@
       }
     };
     worker.onerror = (event) => failAll(event.message || 'the search worker failed');
-    worker.postMessage({
-      type: 'init',
-      glue: new URL(cfg.glue, location.href).href,
-      wasm: new URL(cfg.wasm, location.href).href,
-      index: new URL(cfg.index, location.href).href,
-    });
+    const wasm = new URL(cfg.wasm, location.href).href;
+    const index = new URL(cfg.index, location.href).href;
+    worker.postMessage({ type: 'init', glue: new URL(cfg.glue, location.href).href, wasm, index, prefetched: true });
+    prefetch(wasm, index).then(
+      ([module, manifest, hot]) => worker.postMessage({ type: 'files', module, manifest, hot }, [manifest, hot]),
+      (err) => worker.postMessage({ type: 'files', error: String((err && err.message) || err) }));
     return true;
+  }
+
+  /**
+   * Starts what the worker needs from the network on this thread, at once: the worker's own
+   * script is still loading meanwhile. The engine compiles while its bytes stream in; the
+   * manifest names the hot file. Resolves to [WebAssembly.Module, manifest bytes, hot bytes].
+   */
+  function prefetch(wasm, index) {
+    const bytes = async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    };
+    const module = WebAssembly.compileStreaming(fetch(wasm));
+    const files = bytes(new URL('manifest.json', index)).then(async (manifest) => {
+      const { hot } = JSON.parse(new TextDecoder().decode(manifest));
+      return [manifest, await bytes(new URL(hot, index))];
+    });
+    return Promise.all([module, files]).then(([m, [manifest, hot]]) => [m, manifest, hot]);
   }
 
   let engineError = null;

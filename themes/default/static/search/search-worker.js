@@ -1,8 +1,10 @@
 /* helpsite search worker.
  *
  * Runs the WebAssembly search engine (helpsite-search compiled to wasm32) off the main thread, so
- * the page never blocks on search. At init it compiles the engine while it fetches the manifest
- * and the hot file (both whole, compressed in transit), all in parallel. The rest of the index
+ * the page never blocks on search. The engine needs its module (compiled while it downloads),
+ * the manifest and the hot file (both whole, compressed in transit): the page fetches them while
+ * this worker is still loading and posts them over ('files'), or the worker fetches them itself
+ * (an 'init' without `prefetched`). The rest of the index
  * (postings, stored text) lives in the pack, read by HTTP Range on demand: a search step either
  * answers or names every pack range its next stage needs; the worker fetches them all at once,
  * hands them to the engine, and asks again. A new query costs two such rounds, a query over
@@ -14,7 +16,12 @@
  * altogether is read whole, once.
  *
  * Protocol (messages from the page):
- *   {type: 'init', glue, wasm, index}    URLs of the wasm-bindgen glue, the .wasm, the index folder
+ *   {type: 'init', glue, wasm, index, prefetched}
+ *                                        URLs of the wasm-bindgen glue, the .wasm, the index
+ *                                        folder; `prefetched`: the page sends the files
+ *   {type: 'files', module, manifest, hot} or {type: 'files', error}
+ *                                        the compiled WebAssembly.Module and the two files'
+ *                                        bytes (ArrayBuffers), or why the page could not get them
  *   {type: 'search', id, query}          query = {text, limit, section, kind}
  * Replies:
  *   {type: 'ready', ms, stats}           engine open; ms since init
@@ -35,11 +42,15 @@ let wholePack = null; // promise of the whole pack, once the host has ignored a 
 let multiRange = true; // until the host shows it does not answer several ranges at once
 let pending = null;
 let running = false;
+let deliverFiles;
+const filesFromPage = new Promise((resolve) => { deliverFiles = resolve; });
 
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === 'init') {
     if (!ready) ready = init(msg);
+  } else if (msg.type === 'files') {
+    deliverFiles(msg);
   } else if (msg.type === 'search') {
     // Only the newest query matters: typing queues several, answer the last one.
     pending = msg;
@@ -53,24 +64,35 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function init({ glue, wasm, index }) {
+async function init({ glue, wasm, index, prefetched }) {
   const started = performance.now();
   try {
     const indexBase = new URL(index, self.location.href);
-    // Compile while the bytes stream in, before the glue has even loaded; meanwhile fetch the
-    // manifest, then the hot file it names.
-    const module = WebAssembly.compileStreaming(fetch(wasm));
-    const files = fetchBytes(new URL('manifest.json', indexBase)).then(async (manifest) => {
-      const m = JSON.parse(new TextDecoder().decode(manifest));
-      pack = { url: new URL(m.pack, indexBase).href, len: m.pack_len };
-      return [manifest, await fetchBytes(new URL(m.hot, indexBase))];
-    });
-    // If the files fail first, don't leave the module's rejection unhandled (and vice versa).
-    module.catch(() => {});
-    files.catch(() => {});
-    importScripts(glue);
+    let module;
+    let manifest;
+    let hot;
+    if (prefetched) {
+      importScripts(glue);
+      const files = await filesFromPage;
+      if (files.error) throw new Error(files.error);
+      ({ module } = files);
+      manifest = new Uint8Array(files.manifest);
+      hot = new Uint8Array(files.hot);
+    } else {
+      // Compile while the bytes stream in; meanwhile fetch the manifest, then the hot file it
+      // names. The glue loads synchronously (importScripts blocks this thread), so it waits
+      // until the hot file is on its way.
+      module = WebAssembly.compileStreaming(fetch(wasm));
+      module.catch(() => {}); // if the files fail first, this rejection is not the news
+      manifest = await fetchBytes(new URL('manifest.json', indexBase));
+      const hotBytes = fetchBytes(new URL(JSON.parse(new TextDecoder().decode(manifest)).hot, indexBase));
+      hotBytes.catch(() => {});
+      importScripts(glue);
+      hot = await hotBytes;
+    }
+    const m = JSON.parse(new TextDecoder().decode(manifest));
+    pack = { url: new URL(m.pack, indexBase).href, len: m.pack_len };
     await wasm_bindgen({ module_or_path: module });
-    const [manifest, hot] = await files;
     engine = wasm_bindgen.Searcher.open(manifest, hot);
     self.postMessage({ type: 'ready', ms: performance.now() - started, stats: JSON.parse(engine.stats()) });
   } catch (err) {
