@@ -6,7 +6,8 @@ usage: python3 bench/build.py [--pages 1000 10000] [--runs 5] [--no-hugo]
 For each size it generates the corpus with ../shared/bench/gen_corpus.py (plain flavour for
 helpsite, hugo flavour for Hugo; same pages), then times with the release binary:
 
-  cold      no previous output (the output folders are deleted before each run, untimed)
+  cold      no previous output (the output folders and helpsite's `.helpsite/cache/` are
+            deleted before each run, untimed)
   rebuild   previous output present, content unchanged
   one page  previous output present, one page's text changed
 
@@ -112,7 +113,7 @@ def main():
         plain, hugo = generate(pages)
         out = os.path.join(OUT, f"helpsite-{pages}", "public")
         hs = scenarios("helpsite", [binary, "build", "--root", plain, "--out", out],
-                       [out, os.path.join(os.path.dirname(out), ".public.prev")], some_page(os.path.join(plain, "content")), a.runs)
+                       [out, os.path.join(os.path.dirname(out), ".public.prev"), os.path.join(plain, ".helpsite", "cache")], some_page(os.path.join(plain, "content")), a.runs)
         hg = None
         if hugo_bin:
             hout = os.path.join(OUT, f"hugo-{pages}")

@@ -123,6 +123,15 @@ impl Config {
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
+        if let Some(endpoint) = &self.feedback.endpoint
+            && !endpoint_is_plain(endpoint)
+        {
+            return Err(Diagnostic::error(format!(
+                "`feedback.endpoint` must be an http(s) URL or a path on this site, got `{endpoint}`"
+            ))
+            .at(rel)
+            .hint("for example `endpoint: https://feedback.example.com/api/feedback`"));
+        }
         Ok(())
     }
 
@@ -152,6 +161,18 @@ impl Config {
     }
 }
 
+/// An absolute http(s) URL or a root-relative path, with nothing that could end a
+/// Content-Security-Policy source (the theme names an absolute endpoint in `connect-src`).
+fn endpoint_is_plain(endpoint: &str) -> bool {
+    let absolute = ["http://", "https://"]
+        .iter()
+        .any(|scheme| endpoint.len() > scheme.len() && endpoint.starts_with(scheme));
+    (absolute || endpoint.starts_with('/'))
+        && !endpoint
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ';' | ',' | '\'' | '"'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +196,34 @@ mod tests {
         let c = cfg("https://x.org");
         assert_eq!(c.base_path(), "/");
         assert_eq!(c.permalink("/faq/"), "https://x.org/faq/");
+    }
+
+    #[test]
+    fn feedback_endpoint_is_one_plain_url() {
+        for ok in [
+            "https://feedback.example.com/api/feedback",
+            "http://127.0.0.1:8787/api/feedback",
+            "/api/feedback",
+        ] {
+            assert!(endpoint_is_plain(ok), "{ok}");
+        }
+        for bad in [
+            "feedback.example.com/api",
+            "https://",
+            "https://x/api; script-src *",
+            "https://x/a https://y/",
+            "javascript:alert(1)",
+            "https://x/'unsafe-inline'",
+        ] {
+            assert!(!endpoint_is_plain(bad), "{bad}");
+        }
+        let mut c = cfg("https://x.org/");
+        c.feedback.endpoint = Some("https://x/api; script-src *".into());
+        let err = c.normalize(Path::new("site.yaml")).unwrap_err();
+        assert!(
+            err.message.starts_with("`feedback.endpoint` must be"),
+            "{err}"
+        );
     }
 
     #[test]

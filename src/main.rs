@@ -214,10 +214,12 @@ fn print_timings(report: &BuildReport) {
         let s = &search.stats;
         let kib = |b: u64| b as f64 / 1024.0;
         eprintln!(
-            "  search index: {} sections of {} pages in {:.1} ms; pack {:.1} KiB, hot {:.1} KiB, manifest {:.1} KiB",
+            "  search index: {} sections of {} pages in {:.1} ms ({} of {} chunks reused); pack {:.1} KiB, hot {:.1} KiB, manifest {:.1} KiB",
             s.docs,
             s.pages,
             search.took.as_secs_f64() * 1000.0,
+            s.chunks.reused,
+            s.chunks.chunks,
             kib(s.pack_bytes),
             kib(s.hot_bytes),
             kib(s.manifest_bytes)
@@ -239,7 +241,8 @@ fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::SiteErrors);
     };
     let docs = helpsite::search_index::documents(&site);
-    let engine = helpsite_search::build_index(&docs)
+    let store = helpsite::search_index::DiskStore::for_site(&site);
+    let engine = helpsite_search::build_index_with(&docs, &store)
         .and_then(|built| built.engine())
         .context("cannot build the search index")?;
     let query = helpsite_search::Query {

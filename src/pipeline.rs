@@ -134,7 +134,9 @@ fn render_and_write(
     report.diagnostics.extend(errors);
     report.files = files?;
     if site.config.search.enabled && !report.diagnostics.has_errors() {
-        match timings.time("search index", || search_index::files(site)) {
+        match timings.time("search index", || {
+            search_index::files(site, &search_index::DiskStore::for_site(site))
+        }) {
             Ok((summary, files)) => {
                 report.files += files.len();
                 report.search = Some(summary);

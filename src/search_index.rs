@@ -5,9 +5,10 @@
 //! for the web. The files go into the output under `search/`, like every rendered file, so they
 //! are written (and swapped in) together with the pages that link to them.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use helpsite_search::{IndexStats, SectionDoc, build_index};
+use helpsite_search::{ChunkStore, IndexStats, SectionDoc, build_index_with};
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
@@ -63,30 +64,90 @@ fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
 /// Output path and bytes of each published index file.
 pub type Published = Vec<(String, Vec<u8>)>;
 
-/// Builds the index of `site` and returns its published files, as output paths under
-/// `search/`, with what it took.
-pub fn files(site: &Site) -> Result<(Summary, Published), Diagnostic> {
+/// The chunk store of a site on disk: `.helpsite/cache/search/` beside `site.yaml` (next to the
+/// ledger, never in the output). Deleting it only costs the next build its reuse.
+pub struct DiskStore {
+    dir: PathBuf,
+}
+
+impl DiskStore {
+    pub fn for_site(site: &Site) -> DiskStore {
+        DiskStore::at(&site.root.join(".helpsite/cache/search"))
+    }
+
+    pub fn at(dir: &Path) -> DiskStore {
+        DiskStore {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.chunk"))
+    }
+}
+
+impl ChunkStore for DiskStore {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(key)).ok()
+    }
+
+    fn put(&self, key: &str, bytes: Vec<u8>) {
+        // Written beside and renamed into place, so a reader never sees half a chunk.
+        let tmp = self.dir.join(format!("{key}.{}.tmp", std::process::id()));
+        let stored = std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(&tmp, &bytes))
+            .and_then(|()| std::fs::rename(&tmp, self.path(key)));
+        if stored.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    fn retain(&self, keys: &[String]) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let stale = name
+                .strip_suffix(".chunk")
+                .is_some_and(|key| !keys.iter().any(|k| k == key));
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Builds the index of `site` (reusing what `store` kept of earlier builds) and returns its
+/// published files, as output paths under `search/`, with what it took.
+pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published), Diagnostic> {
     let start = Instant::now();
     let docs = documents(site);
-    let built = build_index(&docs).map_err(|e| {
+    let built = build_index_with(&docs, store).map_err(|e| {
         Diagnostic::error(format!("cannot build the search index: {e}"))
             .hint("this is a bug in helpsite; please report it with the site that shows it")
     })?;
+    let stats = built.stats();
     let files = built
-        .publish()
+        .into_published()
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
         .collect();
     let summary = Summary {
-        stats: built.stats(),
+        stats,
         took: start.elapsed(),
     };
     Ok((summary, files))
 }
 
 /// [`files`] added to an in-memory output (the preview server's).
-pub fn add(site: &Site, output: &mut Output) -> Result<Summary, Diagnostic> {
-    let (summary, files) = files(site)?;
+pub fn add(
+    site: &Site,
+    store: &dyn ChunkStore,
+    output: &mut Output,
+) -> Result<Summary, Diagnostic> {
+    let (summary, files) = files(site, store)?;
     for (path, bytes) in files {
         output.insert(path, bytes);
     }

@@ -175,6 +175,8 @@ fn serve(
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             Diagnostic::error(format!("cannot listen on `{addr}`")).cause(e.to_string()).hint("pick another `--port`, or stop what uses this one")
         })?;
+        // The bound address, so `--port 0` tells which port it got.
+        let addr = listener.local_addr().unwrap_or(addr);
         let (router, writer) = service::app(settings, ledger);
         eprintln!("feedback endpoint on http://{addr}/api/feedback for {pages} pages, origin `{origins}` (ctrl-c stops)");
         service::serve(listener, router).await.map_err(|e| Diagnostic::error("the server stopped").cause(e.to_string()))?;

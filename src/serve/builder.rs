@@ -38,4 +38,15 @@ pub trait SiteBuilder: Send + 'static {
     /// Rebuilds what `changes` (one coalesced batch) affect. A builder that cannot tell may
     /// rebuild everything; correctness first, speed second.
     fn changed(&mut self, changes: &[ChangeKind]) -> Result<Update, Diagnostics>;
+
+    /// Whether the last build left slow work for later (so its reload went out first).
+    fn has_deferred(&self) -> bool {
+        false
+    }
+
+    /// Does the deferred work, once no change is waiting. Its update is published without
+    /// telling open pages: nothing they show changed.
+    fn deferred(&mut self) -> Result<Option<Update>, Diagnostics> {
+        Ok(None)
+    }
 }

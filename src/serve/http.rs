@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header::{
     ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
@@ -16,10 +16,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 
+use super::figures::{self, Figures};
 use super::snapshot::{Entry, Snapshot, reload_tag};
 use super::state::AppState;
 use super::urlpath::{self, Refused};
-use super::{api, assets, events, report};
+use super::{api, assets, banner, events, report};
 
 /// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -27,6 +28,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_helpsite/events", get(events::stream_events))
         .route("/_helpsite/livereload.js", get(assets::script))
         .route("/_helpsite/livereload.css", get(assets::style))
+        .route("/_helpsite/banner.js", get(assets::banner_script))
+        .route("/_helpsite/banner.css", get(assets::banner_style))
         .route("/api/search", get(api::search))
         .route("/_helpsite/feedback", get(report::feedback_report))
         .fallback(site_file)
@@ -54,8 +57,14 @@ async fn site_file(
         Ok(None) => return not_found(&site),
         Err(why) => return bad_request(why),
     };
-    if let Some(entry) = site.get(&path.file()) {
-        return respond(entry, &headers);
+    let file = path.file();
+    if let Some(entry) = site.get(&file) {
+        if let Some(at) = entry.banner_at
+            && let Some(banner) = page_banner(&state, &site, &file).await
+        {
+            return respond(&with_banner(entry, at, &banner), &headers);
+        }
+        return respond(&Served::from(entry.as_ref()), &headers);
     }
     match path.dir_index() {
         Some(index) if site.get(&index).is_some() => redirect(&format!("{raw}/"), uri.query()),
@@ -63,8 +72,61 @@ async fn site_file(
     }
 }
 
+/// The bytes and validators of one response.
+struct Served {
+    body: Bytes,
+    etag: HeaderValue,
+    content_type: HeaderValue,
+}
+
+impl From<&Entry> for Served {
+    fn from(entry: &Entry) -> Served {
+        Served {
+            body: entry.body.clone(),
+            etag: entry.etag.clone(),
+            content_type: entry.content_type.clone(),
+        }
+    }
+}
+
+/// The ledger banner for the page at output path `file`, if the ledger has figures for it.
+async fn page_banner(state: &AppState, site: &Arc<Snapshot>, file: &str) -> Option<String> {
+    let figures = state.figures.get(state, site).await;
+    match figures.as_ref() {
+        Figures::Nothing => None,
+        Figures::Unreadable(why) => Some(banner::notice(why)),
+        Figures::Pages(pages) => {
+            let url = format!(
+                "{}{}",
+                site.base_path,
+                file.strip_suffix("index.html").unwrap_or(file)
+            );
+            pages
+                .get(&url)
+                .map(|page| banner::figures(page, figures::PERIOD_DAYS))
+        }
+    }
+}
+
+/// `entry` with `banner` spliced in at `at`. The ETag names both, so a browser holding the
+/// page with older figures gets the new ones instead of a 304.
+fn with_banner(entry: &Entry, at: usize, banner: &str) -> Served {
+    let mut body = Vec::with_capacity(entry.body.len() + banner.len());
+    body.extend_from_slice(&entry.body[..at]);
+    body.extend_from_slice(banner.as_bytes());
+    body.extend_from_slice(&entry.body[at..]);
+    let page = entry.etag.to_str().unwrap_or_default().trim_matches('"');
+    let figures = blake3::hash(banner.as_bytes()).to_hex();
+    let etag = format!("\"{page}-{}\"", &figures.as_str()[..12]);
+    Served {
+        body: Bytes::from(body),
+        etag: HeaderValue::from_str(&etag).expect("hex is a valid header value"),
+        content_type: entry.content_type.clone(),
+    }
+}
+
 /// A 200, 206, 304 or 416 for `entry`, depending on the request's conditional and range headers.
-fn respond(entry: &Entry, headers: &HeaderMap) -> Response {
+fn respond(entry: &Served, headers: &HeaderMap) -> Response {
     if headers
         .get(IF_NONE_MATCH)
         .is_some_and(|v| etag_matches(v, &entry.etag))
@@ -103,7 +165,7 @@ fn respond(entry: &Entry, headers: &HeaderMap) -> Response {
     }
 }
 
-fn common_headers(entry: &Entry) -> [(axum::http::HeaderName, HeaderValue); 5] {
+fn common_headers(entry: &Served) -> [(axum::http::HeaderName, HeaderValue); 5] {
     [
         (CONTENT_TYPE, entry.content_type.clone()),
         (ETAG, entry.etag.clone()),

@@ -16,8 +16,11 @@
 //! or static file keeps the model and renders every page with new templates and assets.
 //! Adding, removing or renaming a page or a section, or editing `site.yaml`, reloads the model
 //! and renders everything, search index included.
-// TODO(#3): a one-page edit leaves that page's search sections as they were until the next full
-// build; replacing them needs the index writer kept open between builds.
+//!
+//! The search index is the slow part of a one-page edit, so it is deferred: the page's reload
+//! goes out first, and once no save is waiting the index is rebuilt from the in-memory chunk
+//! store (only the edited page's chunk is indexed again). The index files before it stay
+//! served, so a page whose search worker already opened them keeps working.
 //!
 //! Errors: a page that no longer parses keeps its last good version in the model (so links into
 //! it do not all break) and its errors are repeated until it is fixed. Output rendered by a
@@ -26,6 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use helpsite_search::MemoryStore;
 use rayon::prelude::*;
 
 use crate::content::{self, Page};
@@ -52,6 +56,31 @@ pub struct Incremental {
     broken: BTreeMap<String, Vec<Diagnostic>>,
     /// Output of builds that failed, not yet delivered.
     pending: Pending,
+    search: SearchState,
+}
+
+/// The preview's search index: its chunk store, and whether edits are not in it yet.
+#[derive(Default)]
+struct SearchState {
+    store: MemoryStore,
+    stale: bool,
+    /// Output paths of the current index files, and of the ones before (still served).
+    current: Vec<String>,
+    previous: Vec<String>,
+}
+
+impl SearchState {
+    /// Records the paths of newly built index files; returns the paths to stop serving.
+    fn published(&mut self, paths: Vec<String>) -> Vec<String> {
+        self.stale = false;
+        let gone = std::mem::replace(
+            &mut self.previous,
+            std::mem::replace(&mut self.current, paths),
+        );
+        gone.into_iter()
+            .filter(|p| !self.current.contains(p) && !self.previous.contains(p))
+            .collect()
+    }
 }
 
 struct Model {
@@ -129,6 +158,7 @@ impl Incremental {
             needs_full: true,
             broken: BTreeMap::new(),
             pending: Pending::default(),
+            search: SearchState::default(),
         }
     }
 
@@ -344,10 +374,19 @@ impl SiteBuilder for Incremental {
                 let (mut output, errors) = renderer.render_all(&site);
                 self.needs_full |= !errors.is_empty();
                 diagnostics.extend(errors);
-                if site.config.search.enabled
-                    && let Err(d) = search_index::add(&site, &mut output)
-                {
-                    diagnostics.push(d);
+                if site.config.search.enabled {
+                    match search_index::files(&site, &self.search.store) {
+                        Ok((_, files)) => {
+                            let paths = files.iter().map(|(p, _)| p.clone()).collect();
+                            // A full build reloads every page: the old files can go at once.
+                            self.search.published(paths);
+                            self.search.previous.clear();
+                            for (path, bytes) in files {
+                                output.insert(path, bytes);
+                            }
+                        }
+                        Err(d) => diagnostics.push(d),
+                    }
                 }
                 self.pending.take_all(output);
                 self.model = Some(Model::new(site, renderer));
@@ -374,12 +413,39 @@ impl SiteBuilder for Incremental {
         let result = if looks_only {
             self.rerender()
         } else {
-            self.pages_only(changes)
+            let result = self.pages_only(changes);
+            if let (Some(_), Some(model)) = (&result, &self.model) {
+                self.search.stale |= model.site.config.search.enabled;
+            }
+            result
         };
         match result {
             Some(result) => result,
             None => self.full(),
         }
+    }
+
+    fn has_deferred(&self) -> bool {
+        self.search.stale && self.model.is_some()
+    }
+
+    fn deferred(&mut self) -> Result<Option<Update>, Diagnostics> {
+        let Some(model) = self.model.as_ref().filter(|_| self.search.stale) else {
+            return Ok(None);
+        };
+        let site = &model.site;
+        let (_, files) =
+            search_index::files(site, &self.search.store).map_err(|d| Diagnostics(vec![d]))?;
+        let removed = self
+            .search
+            .published(files.iter().map(|(p, _)| p.clone()).collect());
+        Ok(Some(Update {
+            files,
+            removed,
+            complete: false,
+            base_path: site.config.base_path().to_string(),
+            warnings: Diagnostics::default(),
+        }))
     }
 }
 

@@ -8,16 +8,21 @@
 //!    only then tells open pages through [`events`] (Server-Sent Events): reload, swap the
 //!    stylesheet, or show the errors in an overlay ([`overlay`], `assets/livereload.js`).
 //!
-//! Nothing here is used by `helpsite build`: the reload script exists only in served pages.
-//! `/_helpsite/feedback` (issue 5, reader feedback into the ledger) will be one more route in
-//! [`http::router`].
+//! 4. With a reply-link ledger (issue 5), [`report`] shows the writer report at
+//!    `/_helpsite/feedback`, and each served page gets a [`banner`] with its figures, taken
+//!    from the same report and cached by [`figures`].
+//!
+//! Nothing here is used by `helpsite build`: the reload script and the banner exist only in
+//! served pages.
 
 pub mod api;
 pub mod args;
 pub mod assets;
+pub mod banner;
 pub mod builder;
 pub mod change;
 pub mod events;
+pub mod figures;
 pub mod http;
 pub mod incremental;
 pub mod overlay;

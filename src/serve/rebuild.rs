@@ -81,6 +81,30 @@ impl Rebuilder {
         }
     }
 
+    /// Whether the builder has work left from the last build.
+    pub fn has_deferred(&self) -> bool {
+        self.builder.has_deferred()
+    }
+
+    /// Does the builder's deferred work and swaps its output in without telling open pages.
+    pub fn deferred(&mut self) {
+        let started = Instant::now();
+        match self.builder.deferred() {
+            Ok(Some(update)) => {
+                print_all(&update.warnings);
+                let files = update.files.len();
+                let (next, _) = self.state.site.load().apply(update);
+                self.state.site.store(Arc::new(next));
+                eprintln!(
+                    "updated {files} deferred files (search index) in {} ms",
+                    started.elapsed().as_millis()
+                );
+            }
+            Ok(None) => {}
+            Err(diagnostics) => self.fail(diagnostics),
+        }
+    }
+
     /// Swaps in the new snapshot, then (never before) tells open pages. Returns how many
     /// output files changed.
     fn publish(&mut self, update: Update, css_only: bool) -> usize {

@@ -47,7 +47,7 @@ fn render(root: &Path, manifest: Option<Manifest>) -> Result<String, (StatusCode
     let report = report::build(
         &ledger,
         &manifest,
-        report::Since::Days(90),
+        report::Since::Days(super::figures::PERIOD_DAYS),
         chrono::Utc::now(),
     )
     .map_err(|d| unavailable(d.to_string()))?;

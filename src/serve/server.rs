@@ -14,6 +14,10 @@ use tokio::task::JoinHandle;
 
 use crate::diagnostics::Diagnostic;
 
+/// How long the rebuild thread waits for further saves before doing deferred work (the search
+/// index of edited pages): a writer saving again soon gets the fast path first.
+const DEFER_UNTIL_IDLE: Duration = Duration::from_millis(250);
+
 use super::builder::SiteBuilder;
 use super::events::Message;
 use super::http;
@@ -72,8 +76,13 @@ pub async fn start(
                 let mut rebuilder = Rebuilder::new(builder, state, &root);
                 rebuilder.full();
                 let _ = built_tx.send(());
-                while let Some(batch) = watcher.next_batch(&stop) {
-                    rebuilder.events(&batch);
+                loop {
+                    let idle = rebuilder.has_deferred().then_some(DEFER_UNTIL_IDLE);
+                    match watcher.next_batch(&stop, idle) {
+                        None => break,
+                        Some(batch) if batch.is_empty() => rebuilder.deferred(),
+                        Some(batch) => rebuilder.events(&batch),
+                    }
                 }
             })
             .map_err(|e| {

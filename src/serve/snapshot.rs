@@ -6,7 +6,9 @@
 //! mdBook and Hugo bug the product notes call out).
 //!
 //! HTML entries carry the live-reload script tag, added here and only here: the build's own
-//! output never contains it.
+//! output never contains it. Pages also remember where the ledger banner goes
+//! ([`Entry::banner_at`]); the banner itself is added per request by [`super::banner`],
+//! because its figures change with the ledger, not with the build.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +27,8 @@ pub struct Entry {
     /// Strong validator: a hash of the built bytes, quoted (`"1a2b…"`).
     pub etag: HeaderValue,
     pub content_type: HeaderValue,
+    /// For pages, the offset in `body` where the preview banner goes: just inside `<main>`.
+    pub banner_at: Option<usize>,
     /// The built bytes' hash, to tell whether a rebuild changed the file.
     hash: blake3::Hash,
 }
@@ -154,13 +158,16 @@ impl Entry {
     fn new(path: &str, bytes: Vec<u8>, hash: blake3::Hash) -> Entry {
         let hex = hash.to_hex();
         let etag = &hex.as_str()[..20];
-        let body = if is_page(path, &bytes) {
-            inject_reload(bytes, etag)
+        let (body, banner_at) = if is_page(path, &bytes) {
+            let body = inject_reload(bytes, etag);
+            let at = super::banner::insertion_point(&body);
+            (body, at)
         } else {
-            bytes
+            (bytes, None)
         };
         Entry {
             body: Bytes::from(body),
+            banner_at,
             etag: HeaderValue::from_str(&format!("\"{etag}\""))
                 .expect("hex is a valid header value"),
             content_type: HeaderValue::from_static(content_type(path)),

@@ -4,6 +4,7 @@ use arc_swap::ArcSwap;
 
 use super::api::EngineCache;
 use super::events::Hub;
+use super::figures::FiguresCache;
 use super::snapshot::Snapshot;
 
 #[derive(Debug, Default)]
@@ -15,4 +16,6 @@ pub struct AppState {
     pub root: std::path::PathBuf,
     /// The search engine over the snapshot's index, for `/api/search`.
     pub search: EngineCache,
+    /// The ledger's per-page figures, for the preview banner.
+    pub figures: FiguresCache,
 }

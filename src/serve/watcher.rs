@@ -76,13 +76,19 @@ impl Watcher {
     }
 
     /// Blocks until events arrive, then collects until the quiet window passes with no input
-    /// file left half-written. `None` once `stop` is set.
-    pub fn next_batch(&mut self, stop: &AtomicBool) -> Option<Vec<Event>> {
+    /// file left half-written. `None` once `stop` is set; an empty batch when `idle` passes
+    /// with no event.
+    pub fn next_batch(&mut self, stop: &AtomicBool, idle: Option<Duration>) -> Option<Vec<Event>> {
+        let waiting = Instant::now();
         let first = loop {
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
-            match self.rx.recv_timeout(POLL) {
+            if idle.is_some_and(|idle| waiting.elapsed() >= idle) {
+                return Some(Vec::new());
+            }
+            let poll = idle.map_or(POLL, |idle| POLL.min(idle));
+            match self.rx.recv_timeout(poll) {
                 Ok(event) => break event,
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => return None,

@@ -75,3 +75,55 @@ fn script_speaks_the_ingest_format() {
     assert!(js.contains("\"Page: \"") && js.contains("\"Answer: \""));
     assert!(js.contains("credentials: \"omit\""));
 }
+
+/// The `connect-src` of a built page's Content-Security-Policy, entities decoded.
+fn connect_src(html: &str) -> String {
+    let start = html.find("connect-src").expect("a CSP with connect-src");
+    let end = start + html[start..].find(';').unwrap();
+    html[start..end].replace("&#x2F;", "/")
+}
+
+#[test]
+fn csp_lets_the_widget_reach_its_endpoint_and_nothing_else() {
+    let site = crate::driver::SiteTest::fixture("basic");
+    site.build();
+    assert_eq!(
+        connect_src(&site.output("faq/index.html")),
+        "connect-src 'self'"
+    );
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}feedback:\n  endpoint: https://feedback.example.com/api/feedback\n"),
+    );
+    site.build();
+    assert_eq!(
+        connect_src(&site.output("faq/index.html")),
+        "connect-src 'self' https://feedback.example.com/api/feedback"
+    );
+    // A same-origin path is covered by 'self'.
+    site.write(
+        "site.yaml",
+        &format!("{yaml}feedback:\n  endpoint: /api/feedback\n"),
+    );
+    site.build();
+    assert_eq!(
+        connect_src(&site.output("faq/index.html")),
+        "connect-src 'self'"
+    );
+    // Anything that could add a CSP source or directive is refused.
+    site.write(
+        "site.yaml",
+        &format!(
+            "{yaml}feedback:\n  endpoint: \"https://x.example/ 'unsafe-eval'; script-src *\"\n"
+        ),
+    );
+    let run = site.build_fails();
+    assert!(
+        run.stderr.contains(
+            "error: site.yaml: `feedback.endpoint` must be an http(s) URL or a path on this site"
+        ),
+        "{}",
+        run.stderr
+    );
+}

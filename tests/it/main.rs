@@ -24,4 +24,5 @@ mod render;
 mod search;
 mod sent_links;
 mod serve;
+mod serve_banner;
 mod serve_support;

@@ -33,6 +33,65 @@ fn build_verbose_reports_index_time_and_size() {
     assert!(run.stderr.contains("KiB"), "{}", run.stderr);
 }
 
+/// The search index's output files: manifest, hot file and pack, by name and bytes.
+fn index_files(site: &SiteTest) -> Vec<(String, Vec<u8>)> {
+    let dir = site.root.join("public/search");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n == "manifest.json" || n.starts_with("index-"))
+        .map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_rebuild_reuses_indexed_chunks_from_the_sites_cache_and_survives_a_damaged_one() {
+    let site = SiteTest::fixture("search");
+    let run = site.run(&["build", "--verbose"]);
+    assert!(
+        run.stderr.contains("(0 of 1 chunks reused)"),
+        "{}",
+        run.stderr
+    );
+    let first = index_files(&site);
+    let cache = site.root.join(".helpsite/cache/search");
+    let chunks: Vec<_> = std::fs::read_dir(&cache).unwrap().flatten().collect();
+    assert_eq!(chunks.len(), 1, "{chunks:?}");
+
+    let run = site.run(&["build", "--verbose"]);
+    assert!(
+        run.stderr.contains("(1 of 1 chunks reused)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(index_files(&site), first);
+
+    std::fs::write(chunks[0].path(), b"damaged").unwrap();
+    let run = site.run(&["build", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("(0 of 1 chunks reused)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(index_files(&site), first);
+
+    // An edit is indexed: the cache never answers with stale text.
+    site.write(
+        "content/account/password.md",
+        &std::fs::read_to_string(site.root.join("content/account/password.md"))
+            .unwrap()
+            .replace("expired", "zanzibarexpired"),
+    );
+    site.build();
+    assert_ne!(index_files(&site), first);
+    let run = site.run(&["search", "zanzibarexpired"]);
+    assert!(run.stdout.contains("Reset your password"), "{}", run.stdout);
+}
+
 #[test]
 fn search_prints_absolute_urls_to_paste() {
     let site = SiteTest::fixture("search");

@@ -425,6 +425,44 @@ fn search_route_answers_with_the_engine_over_the_served_index() {
 }
 
 #[test]
+fn a_one_page_edit_reaches_the_search_index_after_its_reload_and_old_index_files_stay_served() {
+    let site = Served::start("serve");
+    let manifest = |site: &Served| -> serde_json::Value {
+        serde_json::from_slice(&site.get("/search/manifest.json").body).unwrap()
+    };
+    let old_pack = format!("/search/{}", manifest(&site)["pack"].as_str().unwrap());
+    let found = |site: &Served| -> bool {
+        let json: serde_json::Value =
+            serde_json::from_slice(&site.get("/api/search?q=zeppelinword").body).unwrap();
+        json["pages"][0]["url"] == "/guide/apple/"
+    };
+    assert!(!found(&site));
+    let mut events = site.events();
+    site.edit(APPLE, "Original apple text.", "Original zeppelinword text.");
+    let reload = events.wait_for_reload_of("/guide/apple/");
+    let urls = reload["urls"].as_array().unwrap();
+    assert!(
+        urls.iter()
+            .all(|u| !u.as_str().unwrap().contains("/search/")),
+        "the index is not part of the page's reload: {reload}"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !found(&site) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit never reached the index"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_ne!(
+        format!("/search/{}", manifest(&site)["pack"].as_str().unwrap()),
+        old_pack
+    );
+    // A page that opened the index before the edit still reads its pack.
+    assert_eq!(site.get(&old_pack).status, 200);
+}
+
+#[test]
 fn port_in_use_names_the_port_and_suggests_another() {
     let site = Served::start("serve");
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -8,9 +8,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TokenStream, TokenizerManager,
 };
+
+use crate::stem_cache::CachedEnglishStemmer;
 
 /// Lowercased, ASCII-folded, English-stemmed words: what BM25 ranks on.
 pub(crate) const STEMMED: &str = "helpsite_stemmed";
@@ -33,21 +35,26 @@ fn stemmed() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedEnglishStemmer)
         .build()
 }
 
 /// Registers both analyzers on `index`; call on every index before writing or searching.
 pub(crate) fn register(index: &Index) {
-    index.tokenizers().register(STEMMED, stemmed());
-    index.tokenizers().register(WORDS, words());
+    register_on(index.tokenizers());
+}
+
+/// Registers both analyzers on `tokenizers` (for an index that is built with them).
+pub(crate) fn register_on(tokenizers: &TokenizerManager) {
+    tokenizers.register(STEMMED, stemmed());
+    tokenizers.register(WORDS, words());
 }
 
 /// The last filter of [`stemmed`] alone: `stemmed(text)` is `words(text)` with each token's
 /// text passed through it.
 fn stemmer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedEnglishStemmer)
         .build()
 }
 
@@ -87,8 +94,9 @@ impl StemMemo {
     }
 }
 
-/// The analyzers, owned, for query parsing and snippets. Cloned per search; the clone remembers
-/// the stem of every word it has stemmed (snippets stem the same words again and again).
+/// The analyzers, owned, for query parsing and snippets. They remember the stem of every word
+/// they have stemmed (snippets stem the same words again and again); the engine keeps them
+/// between searches.
 #[derive(Clone)]
 pub(crate) struct Analyzers {
     words: TextAnalyzer,

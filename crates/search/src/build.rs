@@ -1,8 +1,8 @@
 //! Index building (native only, feature `write`): section docs → one tantivy segment in RAM →
 //! the published files (see [`crate::manifest`]).
 //!
-//! 1. Add one tantivy document per [`SectionDoc`] with a single writer thread, commit, and merge
-//!    to one segment if the writer flushed more than one.
+//! 1. Add one tantivy document per [`SectionDoc`], in chunks of whole pages indexed in parallel
+//!    or reused from a [`ChunkStore`] (see [`crate::chunks`]), and merge them into one segment.
 //! 2. Rename the segment to a fixed id, so the same docs give the same bytes and the same hash.
 //! 3. Lay the files out in one pack, hot files first, and hash it.
 //! 4. Open the pack as the browser would and record the blocks opening touches; with every term
@@ -13,23 +13,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tantivy::schema::TantivyDocument;
-use tantivy::store::Compressor;
-use tantivy::{Directory, Index, IndexSettings, IndexWriter};
+use tantivy::{Directory, Index};
 
-use crate::analyzer;
+use crate::chunks::{ChunkStats, ChunkStore, NoStore, write_docs};
 use crate::directory::{BlockCache, PackDirectory, runs};
 use crate::engine::Engine;
 use crate::manifest::{BLOCK_SIZE, FORMAT, MANIFEST_NAME, Manifest};
-use crate::schema::{self, EXCERPT_CHARS, Fields};
 use crate::{SearchError, SectionDoc};
-
-/// Memory the writer may use before it flushes a segment; generous, so that a big site still
-/// fits one segment before the final merge.
-const WRITER_MEMORY: usize = 512 * 1024 * 1024;
-
-/// Doc store block size: small blocks make each displayed result cost fewer downloaded bytes.
-const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// The segment id every published index uses (file names and meta.json), for reproducible bytes.
 const FIXED_SEGMENT: &str = "00000000000000000000000000000001";
@@ -39,7 +29,6 @@ const PACK_ORDER: [&str; 7] = ["json", "term", "fieldnorm", "fast", "store", "id
 
 /// A built index, ready to publish.
 pub struct BuiltIndex {
-    index: Index,
     published: Vec<(String, Vec<u8>)>,
     stats: IndexStats,
 }
@@ -59,22 +48,26 @@ pub struct IndexStats {
     pub hot_bytes: u64,
     /// Manifest size.
     pub manifest_bytes: u64,
+    /// Chunks indexed and reused.
+    pub chunks: ChunkStats,
 }
 
 /// Builds the index of `docs` as one segment. A page's sections must be consecutive (lead
 /// first); a change of `page_url` starts the next page.
 pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
-    let index = Index::builder()
-        .schema(schema::schema())
-        .settings(IndexSettings {
-            docstore_compression: Compressor::Lz4,
-            docstore_blocksize: DOCSTORE_BLOCK,
-            ..IndexSettings::default()
-        })
-        .create_in_ram()?;
-    analyzer::register(&index);
-    let pages = write_docs(&index, docs)?;
+    build_index_with(docs, &NoStore)
+}
+
+/// [`build_index`], reusing the chunks `store` kept from earlier builds and keeping the new ones
+/// there (see [`crate::chunks`]). The result is the same bytes as without a store.
+pub fn build_index_with(
+    docs: &[SectionDoc],
+    store: &dyn ChunkStore,
+) -> Result<BuiltIndex, SearchError> {
+    let (index, pages, chunks) = write_docs(docs, store)?;
     let files = segment_files(&index)?;
+    // Copied out: the index goes now, so a big site holds as few copies as possible at once.
+    drop(index);
     let (manifest, pack, hot) = pack(files, docs.len() as u64, pages)?;
     let manifest_json = serde_json::to_vec(&manifest)
         .map_err(|e| SearchError::Manifest(format!("cannot serialise: {e}")))?;
@@ -90,76 +83,14 @@ pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
         pack_bytes: pack.len() as u64,
         hot_bytes: hot.len() as u64,
         manifest_bytes: manifest_json.len() as u64,
+        chunks,
     };
     let published = vec![
         (MANIFEST_NAME.to_string(), manifest_json),
         (manifest.hot.clone(), hot),
         (manifest.pack.clone(), pack),
     ];
-    Ok(BuiltIndex {
-        index,
-        published,
-        stats,
-    })
-}
-
-/// Adds the docs, commits, merges to one segment; returns the number of pages.
-fn write_docs(index: &Index, docs: &[SectionDoc]) -> Result<u64, SearchError> {
-    let f = Fields::of(&index.schema())?;
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    let mut pages = 0u64;
-    let mut previous: Option<&str> = None;
-    for d in docs {
-        let first_of_page = previous != Some(d.page_url.as_str());
-        if first_of_page {
-            pages += 1;
-            previous = Some(&d.page_url);
-        }
-        writer.add_document(document(&f, d, pages - 1, first_of_page))?;
-    }
-    writer.commit()?;
-    let ids = index.searchable_segment_ids()?;
-    if ids.len() > 1 {
-        writer.merge(&ids).wait()?;
-    }
-    writer.wait_merging_threads()?;
-    Ok(pages)
-}
-
-fn document(f: &Fields, d: &SectionDoc, page: u64, first_of_page: bool) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(f.title, &d.page_title);
-    doc.add_text(f.words, &d.page_title);
-    for t in &d.trail {
-        doc.add_text(f.trail, t);
-        doc.add_text(f.words, t);
-    }
-    doc.add_text(f.body, &d.body);
-    doc.add_text(f.words, &d.body);
-    // Tags describe the page, so only its first section carries them: the page still matches,
-    // and the other sections don't all tie on them.
-    if first_of_page {
-        for t in &d.tags {
-            doc.add_text(f.tags, t);
-            doc.add_text(f.words, t);
-        }
-    }
-    doc.add_text(f.kind, &d.kind);
-    doc.add_text(f.section, &d.section);
-    doc.add_u64(f.page, page);
-    doc.add_text(f.url, &d.page_url);
-    doc.add_text(f.anchor, &d.anchor);
-    doc.add_text(f.excerpt, excerpt(&d.body));
-    doc
-}
-
-/// The body cut to [`EXCERPT_CHARS`] at a char boundary.
-fn excerpt(body: &str) -> &str {
-    match body.char_indices().nth(EXCERPT_CHARS) {
-        Some((at, _)) => &body[..at],
-        None => body,
-    }
+    Ok(BuiltIndex { published, stats })
 }
 
 /// The index's files (meta.json and the one segment's), with the segment renamed to
@@ -201,9 +132,20 @@ fn segment_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
         }
     }
     let meta = read(&PathBuf::from("meta.json"))?;
-    let meta = rename(&String::from_utf8_lossy(&meta)).into_bytes();
+    let meta = without_payload(&rename(&String::from_utf8_lossy(&meta)))?;
     out.push(("meta.json".to_string(), meta));
     Ok(out)
+}
+
+/// meta.json without its commit payload: after a merge it names the random ids of the merged
+/// chunks, which would make the same docs give different bytes.
+fn without_payload(meta: &str) -> Result<Vec<u8>, SearchError> {
+    let bad = |e: serde_json::Error| SearchError::Manifest(format!("built meta.json: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(meta).map_err(bad)?;
+    if let Some(payload) = value.get_mut("payload") {
+        *payload = serde_json::Value::Null;
+    }
+    serde_json::to_vec_pretty(&value).map_err(bad)
 }
 
 /// `0123…` → `01234567-89ab-cdef-…`, the UUID form meta.json uses.
@@ -234,11 +176,11 @@ fn pack(
             .cmp(&pack_rank(&b.0))
             .then_with(|| a.0.cmp(&b.0))
     });
-    let mut pack = Vec::new();
+    let mut pack = Vec::with_capacity(files.iter().map(|(_, b)| b.len()).sum());
     let mut table = BTreeMap::new();
-    for (name, bytes) in &files {
-        table.insert(name.clone(), [pack.len() as u64, bytes.len() as u64]);
-        pack.extend_from_slice(bytes);
+    for (name, bytes) in files {
+        table.insert(name, [pack.len() as u64, bytes.len() as u64]);
+        pack.extend_from_slice(&bytes);
     }
     let hash = blake3::hash(&pack).to_hex()[..16].to_string();
     let mut manifest = Manifest {
@@ -253,7 +195,9 @@ fn pack(
         docs,
         pages,
     };
-    let mut hot_blocks = blocks_read_at_open(&manifest, &pack)?;
+    let pack = Arc::new(pack);
+    let mut hot_blocks = blocks_read_at_open(&manifest, Arc::clone(&pack))?;
+    let pack = Arc::try_unwrap(pack).unwrap_or_else(|shared| (*shared).clone());
     for (name, [off, len]) in &manifest.files {
         if name.ends_with(".term") && *len > 0 {
             hot_blocks.extend(off / BLOCK_SIZE..=(off + len - 1) / BLOCK_SIZE);
@@ -273,11 +217,8 @@ fn pack(
 }
 
 /// Opens the pack as a browser would and returns the blocks that took.
-fn blocks_read_at_open(manifest: &Manifest, pack: &[u8]) -> Result<Vec<u64>, SearchError> {
-    let cache = Arc::new(BlockCache::new(
-        Box::new(pack.to_vec()),
-        manifest.block_size,
-    ));
+fn blocks_read_at_open(manifest: &Manifest, pack: Arc<Vec<u8>>) -> Result<Vec<u64>, SearchError> {
+    let cache = Arc::new(BlockCache::new(Box::new(pack), manifest.block_size));
     let files: HashMap<PathBuf, std::ops::Range<u64>> = manifest
         .files
         .iter()
@@ -300,8 +241,14 @@ impl BuiltIndex {
         self.stats.clone()
     }
 
-    /// Opens the built index in RAM (what `open_published` gives, without packing).
+    /// The files to publish, without copying them.
+    pub fn into_published(self) -> Vec<(String, Vec<u8>)> {
+        self.published
+    }
+
+    /// Opens the built index in RAM, as `open_published` does with the published files.
     pub fn engine(&self) -> Result<Engine, SearchError> {
-        Engine::open_index(&self.index, None)
+        let file = |i: usize| self.published[i].1.as_slice();
+        Engine::open_published(file(0), file(1), file(2).to_vec())
     }
 }

@@ -47,6 +47,15 @@ impl ByteSource for Vec<u8> {
     }
 }
 
+impl ByteSource for Arc<Vec<u8>> {
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
+    }
+    fn read(&self, range: Range<u64>) -> io::Result<Vec<u8>> {
+        slice_of(self, range)
+    }
+}
+
 impl ByteSource for Arc<[u8]> {
     fn len(&self) -> u64 {
         (**self).len() as u64

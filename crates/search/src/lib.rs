@@ -72,6 +72,8 @@
 mod analyzer;
 #[cfg(feature = "write")]
 mod build;
+#[cfg(feature = "write")]
+mod chunks;
 mod collect;
 mod directory;
 mod doc;
@@ -84,9 +86,12 @@ mod results;
 mod schema;
 mod search;
 mod snippet;
+mod stem_cache;
 
 #[cfg(feature = "write")]
-pub use build::{BuiltIndex, IndexStats, build_index};
+pub use build::{BuiltIndex, IndexStats, build_index, build_index_with};
+#[cfg(feature = "write")]
+pub use chunks::{ChunkStats, ChunkStore, MemoryStore, NoStore};
 pub use directory::{ByteSource, FetchStats};
 pub use doc::SectionDoc;
 pub use engine::Engine;

@@ -568,3 +568,93 @@ fn empty_site_builds_and_finds_nothing() {
             .is_empty()
     );
 }
+
+/// A site of several indexing chunks (1,500 pages of 3 sections). Two pages in different chunks,
+/// at the same position within their chunk, share the word `pairword`: a page ordinal restarting
+/// per chunk would fold them into one result.
+fn several_chunks() -> (Vec<SectionDoc>, [usize; 2]) {
+    let page = |p: usize, extra: &str| -> Vec<SectionDoc> {
+        let url = format!("/guides/page-{p}/");
+        let title = format!("Guide number {p}");
+        (0..3)
+            .map(|s| {
+                let body = format!("Section {s} of page {p} explains widget{p} {extra}.");
+                section(&url, &format!("s{s}"), &title, &[], &body, "guide")
+            })
+            .collect()
+    };
+    let plain: Vec<SectionDoc> = (0..1500).flat_map(|p| page(p, "")).collect();
+    let chunks = crate::chunks::cut(&plain);
+    assert!(chunks.len() > 2, "{} chunks", chunks.len());
+    let pair = [1, chunks[1].first_page as usize + 1];
+    let docs = (0..1500)
+        .flat_map(|p| page(p, if pair.contains(&p) { "pairword" } else { "" }))
+        .collect();
+    (docs, pair)
+}
+
+#[test]
+fn a_site_of_several_chunks_publishes_reproducibly_and_groups_by_page() {
+    let (docs, pair) = several_chunks();
+    let a = build_index(&docs).unwrap();
+    assert_eq!(a.stats().pages, 1500);
+    assert!(a.stats().chunks.chunks > 2);
+    assert_eq!(a.publish(), build_index(&docs).unwrap().publish());
+    // The last page is one page with its three sections.
+    let results = a
+        .engine()
+        .unwrap()
+        .search(&Query::new("widget1499 section"));
+    let urls: Vec<_> = results.pages.iter().map(|p| p.url.as_str()).collect();
+    assert_eq!(urls, ["/guides/page-1499/"]);
+    assert_eq!(results.pages[0].sub.len(), 3);
+    let results = a.engine().unwrap().search(&Query::new("pairword section"));
+    let mut urls: Vec<_> = results.pages.iter().map(|p| p.url.clone()).collect();
+    urls.sort();
+    let mut expected: Vec<_> = pair.iter().map(|p| format!("/guides/page-{p}/")).collect();
+    expected.sort();
+    assert_eq!(urls, expected);
+    for page in &results.pages {
+        assert!(page.sub.iter().all(|s| s.url.starts_with(&page.url)));
+    }
+}
+
+#[test]
+fn a_store_reuses_unchanged_chunks_and_gives_the_same_bytes() {
+    let (mut docs, _) = several_chunks();
+    let store = crate::MemoryStore::default();
+    let first = crate::build_index_with(&docs, &store).unwrap();
+    let chunks = first.stats().chunks.chunks;
+    assert_eq!(first.stats().chunks.reused, 0);
+    let again = crate::build_index_with(&docs, &store).unwrap();
+    assert_eq!(again.stats().chunks.reused, chunks);
+    assert_eq!(again.publish(), first.publish());
+    // One page edited: one chunk indexed again, the same bytes as a build from nothing.
+    docs[700].body.push_str(" Freshly edited.");
+    let edited = crate::build_index_with(&docs, &store).unwrap();
+    assert_eq!(edited.stats().chunks.reused, chunks - 1);
+    assert_eq!(edited.publish(), build_index(&docs).unwrap().publish());
+    let hits = edited
+        .engine()
+        .unwrap()
+        .search(&Query::new("freshly edited"));
+    assert_eq!(hits.pages[0].url, "/guides/page-233/");
+}
+
+/// A store whose entries are all damaged: the build indexes everything and still succeeds.
+struct DamagedStore;
+
+impl crate::ChunkStore for DamagedStore {
+    fn get(&self, _key: &str) -> Option<Vec<u8>> {
+        Some(b"\x05\0\0\0{not json".to_vec())
+    }
+    fn put(&self, _key: &str, _bytes: Vec<u8>) {}
+}
+
+#[test]
+fn a_damaged_store_entry_is_indexed_again() {
+    let docs = site();
+    let built = crate::build_index_with(&docs, &DamagedStore).unwrap();
+    assert_eq!(built.stats().chunks.reused, 0);
+    assert_eq!(built.publish(), build_index(&docs).unwrap().publish());
+}

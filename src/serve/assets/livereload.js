@@ -37,8 +37,10 @@
   async function swapStyles() {
     const response = await fetch(location.href, { cache: "no-cache" });
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-    const next = [...doc.querySelectorAll('link[rel="stylesheet"]')];
-    const current = [...document.querySelectorAll('link[rel="stylesheet"]')].filter((l) => !l.dataset.helpsite);
+    // The preview's own sheets (overlay, ledger banner) are not the page's: leave them alone.
+    const sheets = (root) => [...root.querySelectorAll('link[rel="stylesheet"]:not([data-helpsite])')];
+    const next = sheets(doc);
+    const current = sheets(document);
     if (next.length !== current.length) return reload();
     current.forEach((old, i) => {
       const href = next[i].getAttribute("href");

@@ -1,0 +1,324 @@
+// The reader feedback widget (themes/default/static/feedback.js) in real headless Chromium, in
+// both of its modes, driven from the keyboard and the mouse:
+//
+// - with `feedback.endpoint` in site.yaml it POSTs {"page", "answer"} to the real
+//   `helpsite feedback serve` (ephemeral port, temporary ledger) and says thank you; the rows
+//   must then be in the ledger (`helpsite feedback report --format json`);
+// - without one it hands a prefilled `mailto:` to the system (subject `Docs feedback: <title>`,
+//   body with the page's URL and the answer). Chromium passes it to `xdg-open`; the browser
+//   runs with a stub `xdg-open` first on its PATH that only records the URL, so no mail client
+//   ever opens, and the navigation itself is read from the DevTools protocol.
+//
+//   cargo build && npm ci --prefix tests/browser && node --test tests/browser/feedback.test.mjs
+//
+// HELPSITE_BIN          the helpsite binary (default: <repo>/target/debug/helpsite)
+// CHROMIUM_PATH         browser binary (default: /usr/bin/chromium)
+// HELPSITE_SCREENSHOTS  where screenshots go (default: <repo>/target/screenshots)
+//
+// The fixture site (tests/fixtures/serve, plus a page whose title needs escaping) is built
+// twice into a temp dir and served on 127.0.0.1. Any console error, page error, failed request
+// or request to another host fails the test, and so does a missing browser (never a skip).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import {
+  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
+} from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const bin = path.resolve(process.env.HELPSITE_BIN ?? path.join(repo, "target", "debug", "helpsite"));
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
+const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const WAIT = 15000;
+// A title that must survive HTML attributes and URL encoding.
+const TRICKY_TITLE = `Senders & "domains" <setup>`;
+
+let tmp, root, mailSite, endpointSite, endpoint, feedbackServer, browser, opened;
+let feedbackLog = "";
+
+function helpsite(...args) {
+  return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function writeConfig(baseUrl, endpointUrl) {
+  const original = readFileSync(path.join(repo, "tests", "fixtures", "serve", "site.yaml"), "utf8");
+  let yaml = original.replace(/^base_url: .*$/m, `base_url: ${baseUrl}/`);
+  assert.notEqual(yaml, original, "the fixture's site.yaml sets base_url");
+  if (endpointUrl) yaml += `feedback:\n  endpoint: ${endpointUrl}\n`;
+  writeFileSync(path.join(root, "site.yaml"), yaml);
+}
+
+/** Starts `helpsite feedback serve --port 0`; resolves to its endpoint URL. */
+function startFeedbackServer(manifest) {
+  feedbackServer = spawn(bin, ["feedback", "--root", root, "--manifest", manifest, "serve", "--port", "0"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`feedback serve did not start:\n${feedbackLog}`)), 30000);
+    feedbackServer.stderr.on("data", (chunk) => {
+      feedbackLog += chunk;
+      const m = feedbackLog.match(/feedback endpoint on (http:\/\/127\.0\.0\.1:\d+\/api\/feedback)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    feedbackServer.on("exit", (code) => reject(new Error(`feedback serve exited with ${code}:\n${feedbackLog}`)));
+  });
+}
+
+before(async () => {
+  assert.ok(existsSync(bin), `no helpsite binary at ${bin}: run \`cargo build\` first`);
+  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install -y chromium`);
+  mkdirSync(shotsDir, { recursive: true });
+  tmp = mkdtempSync(path.join(os.tmpdir(), "helpsite-feedback-browser-"));
+  root = path.join(tmp, "site");
+  cpSync(path.join(repo, "tests", "fixtures", "serve"), root, { recursive: true });
+  writeFileSync(path.join(root, "content", "guide", "senders.md"),
+    `---\ntitle: ${JSON.stringify(TRICKY_TITLE)}\nweight: 9\n---\nHow to set up senders.\n`);
+
+  // Without an endpoint: feedback goes by email.
+  const mailPublic = path.join(tmp, "public-mail");
+  mailSite = await serve(mailPublic);
+  writeConfig(mailSite.url);
+  helpsite("build", "--root", root, "--out", mailPublic);
+
+  // With an endpoint: the real feedback service over a ledger in the site root, accepting the
+  // origin of `base_url`. It needs the page manifest, which does not depend on the endpoint,
+  // so it starts before the build that names it.
+  const endpointPublic = path.join(tmp, "public-endpoint");
+  endpointSite = await serve(endpointPublic);
+  writeConfig(endpointSite.url);
+  endpoint = await startFeedbackServer(path.join(mailPublic, "_helpsite", "pages.json"));
+  writeConfig(endpointSite.url, endpoint);
+  helpsite("build", "--root", root, "--out", endpointPublic);
+
+  // A stub `xdg-open`: where Chromium hands `mailto:` links, so no mail client can open.
+  const stubs = path.join(tmp, "bin");
+  mkdirSync(stubs);
+  opened = path.join(tmp, "opened.txt");
+  writeFileSync(path.join(stubs, "xdg-open"), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+  chmodSync(path.join(stubs, "xdg-open"), 0o755);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, PATH: `${stubs}:${process.env.PATH}` },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await mailSite?.close();
+  await endpointSite?.close();
+  if (feedbackServer && feedbackServer.exitCode === null) {
+    const exited = new Promise((resolve) => feedbackServer.on("exit", (code) => resolve(code)));
+    feedbackServer.kill("SIGINT");
+    assert.equal(await exited, 0, `feedback serve must stop cleanly:\n${feedbackLog}`);
+    assert.match(feedbackLog, /stopped; 3 feedback rows written/, feedbackLog);
+  }
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Opens `url` at phone size; records problems, off-host requests, and mailto navigations. */
+async function open(url, scheme = "light") {
+  const context = await browser.newContext({ ...PHONE, colorScheme: scheme, reducedMotion: "reduce" });
+  const problems = [];
+  const offHost = [];
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== "127.0.0.1") {
+      offHost.push(u.href);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => {
+    // A `mailto:` navigation always ends as "aborted" in the page: it is handed to the system.
+    if (!r.url().startsWith("mailto:")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+  const mailtos = [];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Page.enable");
+  cdp.on("Page.frameRequestedNavigation", (e) => {
+    if (e.url.startsWith("mailto:")) mailtos.push(e.url);
+  });
+  const response = await page.goto(url, { waitUntil: "load" });
+  assert.equal(response.status(), 200, `status of ${url}`);
+  return { context, page, problems, offHost, mailtos };
+}
+
+async function finish({ context, problems, offHost }) {
+  await context.close();
+  assert.deepEqual(offHost, [], "requests to hosts other than 127.0.0.1");
+  assert.deepEqual(problems, [], "console errors, page errors and failed requests");
+}
+
+/** Presses Tab until the focused element is the answer button `answer` (as a keyboard user). */
+async function tabTo(page, answer) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.activeElement?.dataset?.answer ?? null);
+    if (focused === answer) return;
+  }
+  assert.fail(`Tab never reached the \`${answer}\` button`);
+}
+
+async function focusRing(page) {
+  return page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    return s.outlineStyle === "none" ? 0 : parseFloat(s.outlineWidth);
+  });
+}
+
+function shot(name) {
+  return path.join(shotsDir, `feedback-${name}.png`);
+}
+
+/** Answers `answer` on `url` of the endpoint site; returns the request and what the page shows. */
+async function answerByEndpoint(url, answer, how) {
+  const session = await open(endpointSite.url + url);
+  const { page } = session;
+  const posted = page.waitForRequest((r) => r.url() === endpoint && r.method() === "POST", { timeout: WAIT });
+  if (how === "keyboard") {
+    await tabTo(page, answer);
+    assert.ok((await focusRing(page)) >= 2, "the focused button shows a focus ring");
+    await page.keyboard.press("Enter");
+  } else {
+    await page.locator(`[data-answer="${answer}"]`).click();
+  }
+  const request = await posted;
+  const response = await request.response();
+  const status = page.locator(".feedback-status");
+  await status.filter({ hasText: "Thank you for telling us." }).waitFor({ timeout: WAIT });
+  const result = {
+    url: request.url(),
+    body: JSON.parse(request.postData()),
+    contentType: request.headers()["content-type"],
+    cookie: (await request.allHeaders()).cookie,
+    status: response.status(),
+    done: await page.locator("[data-feedback]").evaluate((box) => box.classList.contains("feedback-done")),
+    pressed: await page.locator(`[data-answer="${answer}"]`).getAttribute("aria-pressed"),
+    buttonsShown: await page.locator("[data-answer]").evaluateAll((bs) => bs.filter((b) => b.checkVisibility()).length),
+    statusRole: await status.getAttribute("role"),
+  };
+  return { session, result };
+}
+
+test("with an endpoint: Yes, No and Already read are posted to helpsite feedback serve and land in the ledger", { timeout: 120000 }, async () => {
+  // Yes, from the keyboard only.
+  let { session, result } = await answerByEndpoint("/guide/apple/", "yes", "keyboard");
+  assert.equal(result.url, endpoint);
+  assert.deepEqual(result.body, { page: "/guide/apple/", answer: "yes" });
+  assert.equal(result.contentType, "application/json");
+  assert.equal(result.cookie, undefined, "no cookies are sent");
+  assert.equal(result.status, 201);
+  assert.equal(result.done, true, "the widget shows its confirmation");
+  assert.equal(result.pressed, "true");
+  assert.equal(result.buttonsShown, 0, "the answered question is folded away");
+  assert.equal(result.statusRole, "status", "the thank-you is announced (live region)");
+  await session.page.locator("[data-feedback]").scrollIntoViewIfNeeded();
+  await session.page.screenshot({ path: shot("endpoint-thanks-phone-light") });
+  await finish(session);
+
+  // No, with the mouse.
+  ({ session, result } = await answerByEndpoint("/guide/apple/", "no", "mouse"));
+  assert.deepEqual(result.body, { page: "/guide/apple/", answer: "no" });
+  assert.equal(result.status, 201);
+  await finish(session);
+
+  // Already read, from the keyboard, on another page.
+  ({ session, result } = await answerByEndpoint("/guide/banana/", "already-read", "keyboard"));
+  assert.deepEqual(result.body, { page: "/guide/banana/", answer: "already-read" });
+  assert.equal(result.status, 201);
+  assert.equal(result.done, true);
+  await finish(session);
+
+  // A 201 means the row is in the ledger.
+  const manifest = path.join(root, "..", "public-endpoint", "_helpsite", "pages.json");
+  const report = JSON.parse(helpsite("feedback", "--root", root, "--manifest", manifest, "report", "--since", "all", "--format", "json"));
+  const row = (url) => report.pages.find((p) => p.url === url);
+  assert.deepEqual(
+    [row("/guide/apple/").helpful, row("/guide/apple/").not_helpful, row("/guide/apple/").already_read],
+    [1, 1, 0], "apple: one yes, one no");
+  assert.deepEqual(
+    [row("/guide/banana/").helpful, row("/guide/banana/").not_helpful, row("/guide/banana/").already_read],
+    [0, 0, 1], "banana: already read");
+});
+
+test("without an endpoint: each answer opens a prefilled email, never a request", { timeout: 120000 }, async () => {
+  const asked = [];
+  for (const [answer, how, words] of [
+    ["yes", "keyboard", "yes (this page solved my problem)"],
+    ["no", "mouse", "no (this page did not solve my problem)"],
+    ["already-read", "keyboard", "already-read (I had already read this page before contacting support)"],
+  ]) {
+    const session = await open(mailSite.url + "/guide/senders/");
+    const { page, mailtos } = session;
+    const requests = [];
+    page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
+    if (how === "keyboard") {
+      await tabTo(page, answer);
+      await page.keyboard.press("Enter");
+    } else {
+      await page.locator(`[data-answer="${answer}"]`).click();
+    }
+    await page.locator(".feedback-status").filter({ hasText: "Your email app should open" }).waitFor({ timeout: WAIT });
+    assert.equal(mailtos.length, 1, `one mailto navigation: ${mailtos}`);
+    asked.push(mailtos[0]);
+    const mail = new URL(mailtos[0]);
+    assert.equal(mail.protocol, "mailto:");
+    assert.equal(mail.pathname, "help@serve.example");
+    // The title as the page shows it (the build makes its quotes typographic).
+    const title = (await page.locator("main h1").textContent()).trim();
+    assert.match(title, /^Senders & .domains. <setup>$/);
+    assert.equal(mail.searchParams.get("subject"), `Docs feedback: ${title}`);
+    const body = mail.searchParams.get("body");
+    assert.match(body, new RegExp(`^Page: ${mailSite.url}/guide/senders/\n`), body);
+    assert.ok(body.includes(`\nAnswer: ${words}\n`), body);
+    // Nothing is posted anywhere; the one non-HTTP request is the email itself. (The page's
+    // own GETs, such as the search engine loading in the background, are allowed.)
+    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:")), [`GET ${mailtos[0]}`]);
+    assert.equal(new URL(page.url()).pathname, "/guide/senders/", "the page stays open");
+    assert.equal(await page.locator("[data-feedback]").evaluate((b) => b.classList.contains("feedback-done")), true);
+    if (answer === "yes") {
+      await page.locator("[data-feedback]").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot("mailto-thanks-phone-light") });
+    }
+    await finish(session);
+  }
+  // What reached the system's URL opener (the stub) is what the pages asked for. Chromium
+  // may throttle repeated hand-offs to the system, so not every request need arrive there.
+  const handed = readFileSync(opened, "utf8").trim().split("\n");
+  assert.ok(handed.length >= 1, "Chromium handed the email to the system's URL opener");
+  for (const url of handed) assert.ok(asked.includes(url), `${url}\nwas not asked for:\n${asked.join("\n")}`);
+});
+
+test("the widget reads well before answering, in both colour schemes", { timeout: 120000 }, async () => {
+  for (const scheme of ["light", "dark"]) {
+    const session = await open(endpointSite.url + "/guide/apple/", scheme);
+    const { page } = session;
+    await tabTo(page, "yes");
+    await page.locator("[data-feedback]").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot(`focus-phone-${scheme}`) });
+    const box = await page.locator("[data-feedback]").boundingBox();
+    assert.ok(box.width <= PHONE.viewport.width, "the widget fits a phone");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+    await finish(session);
+  }
+});
