@@ -18,18 +18,19 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::SearchError;
-use crate::analyzer::{self, Analyzers};
+use crate::analyzer;
 use crate::directory::{BlockCache, ByteSource, FetchStats, PackDirectory};
 use crate::manifest::Manifest;
 use crate::schema::Fields;
+use crate::search::Tools;
 
 /// An opened search index.
 pub struct Engine {
     pub(crate) searcher: Searcher,
     pub(crate) fields: Fields,
-    /// Taken by a search and put back after, with the stems it learnt; a search that finds it
+    /// Taken by a search and put back after, with the stems it learnt; a search that finds them
     /// taken (another thread is searching) makes its own.
-    analyzers: Mutex<Option<Analyzers>>,
+    tools: Mutex<Option<Tools>>,
     /// A deferred search stopped for stored text: resumed from here when asked again.
     pub(crate) scored: Mutex<Option<crate::search::Scored>>,
     cache: Option<Arc<BlockCache>>,
@@ -119,13 +120,13 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// The analyzers for one search; give them back with [`Engine::put_analyzers`].
-    pub(crate) fn take_analyzers(&self) -> Analyzers {
-        lock(&self.analyzers).take().unwrap_or_else(Analyzers::new)
+    /// The analyzers and marker for one search; give them back with [`Engine::put_tools`].
+    pub(crate) fn take_tools(&self) -> Tools {
+        lock(&self.tools).take().unwrap_or_else(Tools::new)
     }
 
-    pub(crate) fn put_analyzers(&self, analyzers: Analyzers) {
-        *lock(&self.analyzers) = Some(analyzers);
+    pub(crate) fn put_tools(&self, tools: Tools) {
+        *lock(&self.tools) = Some(tools);
     }
 
     /// Whether pack reads are deferred to the caller.
@@ -164,7 +165,7 @@ impl Engine {
         Ok(Engine {
             searcher,
             fields,
-            analyzers: Mutex::new(Some(Analyzers::new())),
+            tools: Mutex::new(Some(Tools::new())),
             scored: Mutex::new(None),
             cache,
             _reader: reader,

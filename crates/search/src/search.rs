@@ -27,7 +27,7 @@ use crate::collect::{ByPage, PageGroup};
 use crate::engine::{Engine, lock};
 use crate::plan::{Filters, Plan, plan, title_query};
 use crate::query::{Parsed, parse};
-use crate::snippet::snippet;
+use crate::snippet::{Marker, snippet};
 use crate::{PageHit, Query, Results, Step, SubHit};
 
 /// Most pages one search returns, whatever the caller asks.
@@ -46,6 +46,21 @@ struct Section {
     kind: String,
     section: String,
     excerpt: String,
+}
+
+/// What a search works with, kept by the engine between searches for the stems they learn.
+pub(crate) struct Tools {
+    analyzers: Analyzers,
+    marker: Marker,
+}
+
+impl Tools {
+    pub(crate) fn new() -> Self {
+        Tools {
+            analyzers: Analyzers::new(),
+            marker: Marker::new(),
+        }
+    }
 }
 
 /// Pack ranges a stage could not read yet.
@@ -85,13 +100,14 @@ impl Engine {
     }
 
     fn staged(&self, query: &Query) -> Result<Results, Missing> {
-        let mut analyzers = self.take_analyzers();
-        let out = self.stages(query, &mut analyzers);
-        self.put_analyzers(analyzers);
+        let mut tools = self.take_tools();
+        let out = self.stages(query, &mut tools);
+        self.put_tools(tools);
         out
     }
 
-    fn stages(&self, query: &Query, analyzers: &mut Analyzers) -> Result<Results, Missing> {
+    fn stages(&self, query: &Query, tools: &mut Tools) -> Result<Results, Missing> {
+        let Tools { analyzers, marker } = tools;
         let mut results = empty(query);
         let limit = query.limit.min(MAX_LIMIT);
         // Misses of an earlier search that never reached its checkpoint are not ours to report.
@@ -123,7 +139,7 @@ impl Engine {
         groups.truncate(limit);
         results.pages = groups
             .iter()
-            .filter_map(|g| page_hit(g, &mut sections, &plan.stems, analyzers))
+            .filter_map(|g| page_hit(g, &mut sections, &plan.stems, marker))
             .collect();
         self.checkpoint()?;
         Ok(results)
@@ -325,7 +341,7 @@ fn page_hit(
     group: &PageGroup,
     sections: &mut FxHashMap<DocAddress, Section>,
     stems: &FxHashSet<String>,
-    analyzers: &mut Analyzers,
+    marker: &mut Marker,
 ) -> Option<PageHit> {
     let mut lead: Option<(Score, Section)> = None;
     let mut subs: Vec<(Score, Section)> = Vec::new();
@@ -338,7 +354,7 @@ fn page_hit(
         }
     }
     let first = lead.as_ref().or(subs.first())?;
-    let page_snippet = snippet(&first.1.excerpt, stems, analyzers);
+    let page_snippet = snippet(&first.1.excerpt, stems, marker);
     let (url, title, kind, section) = (
         first.1.url.clone(),
         first.1.title.clone(),
@@ -349,7 +365,7 @@ fn page_hit(
         .into_iter()
         .map(|(score, s)| SubHit {
             url: format!("{}#{}", s.url, s.anchor),
-            snippet: snippet(&s.excerpt, stems, analyzers),
+            snippet: snippet(&s.excerpt, stems, marker),
             anchor: s.anchor,
             trail: s.trail,
             score,

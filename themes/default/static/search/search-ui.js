@@ -254,6 +254,8 @@
           el('a', { class: 'hs-all-link', href: `${cfg.basePath || '/'}search/?q=${encodeURIComponent(text)}` },
             'All results')));
       }
+      // Which query the panel shows (results of an earlier prefix may show while typing).
+      panel.dataset.query = text;
       openPanel(body);
       live.textContent = countText(results);
     });
@@ -375,6 +377,7 @@
       }
       const results = msg.results;
       out.replaceChildren(results.pages.length ? resultList(results) : noResults(text));
+      out.dataset.query = text;
       status.textContent = countText(results);
       document.title = `${text} — ${page.dataset.siteTitle || document.title}`;
     });
