@@ -107,19 +107,23 @@ async function helpsiteCold(browser, server) {
   const ms = await page.evaluate(async (q) => {
     const input = document.querySelector('#hs-search-input');
     const t0 = performance.now();
+    let ready = null;
     input.focus();
     input.value = q;
     input.dispatchEvent(new Event('input', { bubbles: true }));
     await new Promise((resolve) => {
-      const check = () => (document.querySelector('.hs-search-panel .hs-hit') ? resolve() : requestAnimationFrame(check));
+      const check = () => {
+        if (ready === null && document.documentElement.dataset.hsSearchReady) ready = performance.now() - t0;
+        return document.querySelector('.hs-search-panel .hs-hit') ? resolve() : requestAnimationFrame(check);
+      };
       check();
     });
-    return performance.now() - t0;
+    return { ms: performance.now() - t0, ready };
   }, FIRST_QUERY);
   const bytes = server.log.slice(from).reduce((s, e) => s + e.bytes, 0);
   const requests = server.log.length - from;
   await context.close();
-  return { ms, bytes, requests };
+  return { ...ms, bytes, requests };
 }
 
 async function helpsiteWarm(browser, server) {
@@ -144,17 +148,25 @@ async function helpsiteWarm(browser, server) {
     });
     await ask(1, 'password reset');
     await window.hsBenchMark();
-    const out = [];
+    const times = [];
+    const rounds = [];
     for (let i = 0; i < queries.length; i++) {
       const t0 = performance.now();
-      await ask(i + 2, queries[i]);
-      out.push(performance.now() - t0);
+      rounds.push((await ask(i + 2, queries[i])).rounds);
+      times.push(performance.now() - t0);
     }
-    return out;
+    // The same queries again: every byte is at hand, so this is the engine's time in wasm.
+    const cached = [];
+    for (let i = 0; i < queries.length; i++) {
+      const t0 = performance.now();
+      await ask(queries.length + i + 2, queries[i]);
+      cached.push(performance.now() - t0);
+    }
+    return { times, rounds, cached };
   }, { queries: WARM, limit: LIMIT });
   const packRequests = server.log.slice(from).filter((e) => /\.pack$/.test(e.path)).length;
   await context.close();
-  return { times, packRequests: packRequests / WARM.length };
+  return { ...times, packRequests: packRequests / WARM.length };
 }
 
 async function pagefindCold(browser, server) {
@@ -245,11 +257,14 @@ for (const { n, p, hc, pc, hw, pw, hs, load } of rows) {
   line('requests before first result', median(hc.map((r) => r.requests)), median(pc.map((r) => r.requests)), String);
   line('cold first result (ms, median)', median(hc.map((r) => r.ms)), median(pc.map((r) => r.ms)), (x) => x.toFixed(0),
     n <= 1000 ? 'target < 300 ms' : '');
+  console.log(`  helpsite engine ready after focus: ${median(hc.map((r) => r.ready)).toFixed(0)} ms (median; wasm + hot file + open)`);
   line('warm query p50 (ms)', pct(hw.times, 50), pct(pw, 50), (x) => x.toFixed(1));
   line('warm query p95 (ms)', pct(hw.times, 95), pct(pw, 95), (x) => x.toFixed(1), n >= 10000 ? 'target < 10 ms' : '');
   line('  single-range host: p50 (ms)', pct(hs.times, 50), pct(pw, 50), (x) => x.toFixed(1));
   line('  single-range host: p95 (ms)', pct(hs.times, 95), pct(pw, 95), (x) => x.toFixed(1));
-  console.log(`  pack requests per warm query: ${hw.packRequests.toFixed(1)} (single-range host: ${hs.packRequests.toFixed(1)})`);
+  console.log(`  helpsite warm query: ${median(hw.rounds).toFixed(0)} rounds of fetches (median, max ${Math.max(...hw.rounds)}),`
+    + ` ${hw.packRequests.toFixed(1)} pack requests (single-range host: ${hs.packRequests.toFixed(1)});`
+    + ` same queries with the bytes cached (wasm time): p50 ${pct(hw.cached, 50).toFixed(1)} ms, p95 ${pct(hw.cached, 95).toFixed(1)} ms`);
 }
 
 function availableCores() {

@@ -25,8 +25,9 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
 
-/// Where index bytes come from: whole files in memory (native, tests, preview server) or ranged
-/// reads (the browser: synchronous XHR with a `Range` header from a Web Worker).
+/// Where index bytes come from when the engine reads them itself: whole files in memory (native,
+/// tests, preview server), or any synchronous ranged reader. (The browser reads asynchronously
+/// instead: see [`crate::Engine::open_deferred`].)
 pub trait ByteSource: Send + Sync + 'static {
     /// Total length in bytes.
     fn len(&self) -> u64;
