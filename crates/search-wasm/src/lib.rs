@@ -1,14 +1,14 @@
 //! The browser's door to `helpsite-search`: a thin wasm-bindgen facade run inside a Web Worker
 //! (see `themes/default/static/search/search-worker.js`).
 //!
-//! The worker fetches `manifest.json` and the hot file whole (compressed in transit), then
-//! [`Searcher::open`] reads everything else from the pack by synchronous Range requests
-//! ([`xhr::XhrSource`]). Queries and results cross the boundary as the core's JSON (`Query`,
-//! `Results`), the one shape every front end uses, so this crate holds no search logic.
+//! The worker fetches `manifest.json` and the hot file whole (compressed in transit) and opens
+//! the engine deferred ([`Searcher::open`]): the engine never reads the network itself. A search
+//! step either answers or names every pack range its next stage needs; the worker fetches those
+//! ranges in parallel (`fetch` with `Range`), hands them over with [`Searcher::supply`] and asks
+//! again: two rounds for a new query, none for one over cached bytes. Queries, steps and results
+//! cross the boundary as the core's JSON (`Query`, `Step`, `Results`), the one shape every front
+//! end uses, so this crate holds no search logic.
 
-mod xhr;
-
-use helpsite_search::manifest::Manifest;
 use helpsite_search::{Engine, Query};
 use wasm_bindgen::prelude::*;
 
@@ -20,22 +20,31 @@ pub struct Searcher {
 
 #[wasm_bindgen]
 impl Searcher {
-    /// Opens the published index: the manifest's bytes, the hot file's bytes, and the absolute
-    /// URL of the folder holding them (the pack is read from there by range).
-    pub fn open(manifest: &[u8], hot: &[u8], index_url: &str) -> Result<Searcher, JsError> {
-        let parsed = Manifest::parse(manifest)?;
-        let pack_url = format!("{}/{}", index_url.trim_end_matches('/'), parsed.pack);
-        let pack = xhr::XhrSource::new(pack_url, parsed.pack_len);
+    /// Opens the published index from the manifest's and the hot file's bytes; the pack is read
+    /// by the caller as searches ask for it.
+    pub fn open(manifest: &[u8], hot: &[u8]) -> Result<Searcher, JsError> {
         Ok(Searcher {
-            engine: Engine::open_published(manifest, hot, pack)?,
+            engine: Engine::open_deferred(manifest, hot)?,
         })
     }
 
-    /// Answers a `Query` JSON (`{"text": …, "limit": …, "section": …, "kind": …}`, missing
-    /// fields take defaults) with the `Results` JSON.
+    /// One step of answering a `Query` JSON (`{"text": …, "limit": …, "section": …, "kind": …}`,
+    /// missing fields take defaults): the `Step` JSON, `{"results": Results}` or
+    /// `{"need": [[start, end], …]}` (pack byte ranges to [`Searcher::supply`], then ask again).
     pub fn search(&self, query_json: &str) -> Result<String, JsError> {
         let query: Query = serde_json::from_str(query_json)?;
-        Ok(serde_json::to_string(&self.engine.search(&query))?)
+        Ok(serde_json::to_string(&self.engine.search_step(&query))?)
+    }
+
+    /// Hands over pack bytes starting at byte `start`: one range of a `need`, or the whole pack
+    /// (from 0) when the host ignores `Range`.
+    pub fn supply(&self, start: f64, bytes: &[u8]) -> Result<(), JsError> {
+        if !(start >= 0.0 && start.fract() == 0.0 && start < 2f64.powi(53)) {
+            return Err(JsError::new(&format!(
+                "pack offset `{start}` is not a whole number of bytes"
+            )));
+        }
+        Ok(self.engine.supply(start as u64, bytes)?)
     }
 
     /// `{"docs": N, "fetched_bytes": N, "fetches": N}`: pack traffic since opening.

@@ -6,8 +6,8 @@
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
-    TokenizerManager,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TokenStream, TokenizerManager,
 };
 
 use crate::stem_cache::CachedEnglishStemmer;
@@ -20,7 +20,7 @@ pub(crate) const WORDS: &str = "helpsite_words";
 /// Words longer than this are dropped (base64 blobs, hashes): they are never typed.
 const MAX_TOKEN_BYTES: usize = 40;
 
-fn words() -> TextAnalyzer {
+pub(crate) fn words() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -28,11 +28,20 @@ fn words() -> TextAnalyzer {
         .build()
 }
 
-fn stemmed() -> TextAnalyzer {
+pub(crate) fn stemmed() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(CachedEnglishStemmer)
+        .build()
+}
+
+/// The last filter of [`stemmed`] alone, over a whole text as one token: [`stemmed`] of a text
+/// is [`words`] of it with each token passed through this (snippets stem word by word, see
+/// `crate::snippet::Marker`). Keep it in step with [`stemmed`].
+pub(crate) fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(CachedEnglishStemmer)
         .build()
 }

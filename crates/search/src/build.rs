@@ -5,7 +5,9 @@
 //!    or reused from a [`ChunkStore`] (see [`crate::chunks`]), and merge them into one segment.
 //! 2. Rename the segment to a fixed id, so the same docs give the same bytes and the same hash.
 //! 3. Lay the files out in one pack, hot files first, and hash it.
-//! 4. Open the pack as the browser would and record the blocks opening touches: the hot set.
+//! 4. Open the pack as the browser would and record the blocks opening touches; with every term
+//!    dictionary (typo and prefix expansion walk them, and every query looks its words up), they
+//!    are the hot set: a query then needs the network only for postings and stored text.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -194,8 +196,15 @@ fn pack(
         pages,
     };
     let pack = Arc::new(pack);
-    let hot_blocks = blocks_read_at_open(&manifest, Arc::clone(&pack))?;
+    let mut hot_blocks = blocks_read_at_open(&manifest, Arc::clone(&pack))?;
     let pack = Arc::try_unwrap(pack).unwrap_or_else(|shared| (*shared).clone());
+    for (name, [off, len]) in &manifest.files {
+        if name.ends_with(".term") && *len > 0 {
+            hot_blocks.extend(off / BLOCK_SIZE..=(off + len - 1) / BLOCK_SIZE);
+        }
+    }
+    hot_blocks.sort_unstable();
+    hot_blocks.dedup();
     manifest.hot_blocks = runs(&hot_blocks)
         .into_iter()
         .map(|r| [r.start, r.end])

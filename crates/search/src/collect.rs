@@ -3,8 +3,12 @@
 //! Each doc's page comes from the `page` fast field (a column that compresses to almost nothing,
 //! since it only grows), so grouping reads no stored documents. Every page keeps its best few
 //! sections; the count of pages is the result total.
-
-use std::collections::HashMap;
+//!
+//! A page's sections are consecutive documents and tantivy hands matches over in document
+//! order, so a page's matches arrive in one run: the collector appends to the last group while
+//! the page stays the same, with no hashing (a common word matches tens of thousands of
+//! sections). Should a page come back later (an index written otherwise), its groups are merged
+//! at the end, with the same result.
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
@@ -45,7 +49,7 @@ pub(crate) struct ByPage;
 pub(crate) struct ByPageSegment {
     segment: SegmentOrdinal,
     pages: Column<u64>,
-    groups: HashMap<u64, PageGroup>,
+    groups: Vec<PageGroup>,
 }
 
 impl Collector for ByPage {
@@ -60,7 +64,7 @@ impl Collector for ByPage {
         Ok(ByPageSegment {
             segment,
             pages: reader.fast_fields().u64("page")?,
-            groups: HashMap::new(),
+            groups: Vec::new(),
         })
     }
 
@@ -68,46 +72,114 @@ impl Collector for ByPage {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, PageGroup>>,
-    ) -> tantivy::Result<Vec<PageGroup>> {
-        let mut all: HashMap<u64, PageGroup> = HashMap::new();
-        for fruit in fruits {
-            for (page, group) in fruit {
-                let into = all.entry(page).or_insert_with(|| PageGroup {
-                    page,
-                    ..PageGroup::default()
-                });
-                for (score, doc) in group.docs {
-                    into.push(score, doc);
-                }
-            }
+    fn merge_fruits(&self, mut fruits: Vec<Vec<PageGroup>>) -> tantivy::Result<Vec<PageGroup>> {
+        let mut groups: Vec<PageGroup> = if fruits.len() == 1 {
+            fruits.pop().unwrap_or_default()
+        } else {
+            fruits.into_iter().flatten().collect()
+        };
+        if !groups.windows(2).all(|w| w[0].page < w[1].page) {
+            groups = merge_same_pages(groups);
         }
-        let mut groups: Vec<PageGroup> = all.into_values().collect();
         for g in &mut groups {
             g.trim();
         }
-        groups.sort_by(|a, b| b.best.total_cmp(&a.best).then(a.page.cmp(&b.page)));
+        groups.sort_unstable_by(|a, b| b.best.total_cmp(&a.best).then(a.page.cmp(&b.page)));
         Ok(groups)
     }
 }
 
+/// Joins the groups of the same page into one.
+fn merge_same_pages(mut groups: Vec<PageGroup>) -> Vec<PageGroup> {
+    groups.sort_by_key(|g| g.page);
+    let mut out: Vec<PageGroup> = Vec::with_capacity(groups.len());
+    for g in groups {
+        match out.last_mut() {
+            Some(last) if last.page == g.page => {
+                for (score, doc) in g.docs {
+                    last.push(score, doc);
+                }
+            }
+            _ => out.push(g),
+        }
+    }
+    out
+}
+
 impl SegmentCollector for ByPageSegment {
-    type Fruit = HashMap<u64, PageGroup>;
+    type Fruit = Vec<PageGroup>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let page = self.pages.first(doc).unwrap_or(u64::MAX);
-        self.groups
-            .entry(page)
-            .or_insert_with(|| PageGroup {
-                page,
-                ..PageGroup::default()
-            })
-            .push(score, DocAddress::new(self.segment, doc));
+        let address = DocAddress::new(self.segment, doc);
+        match self.groups.last_mut() {
+            Some(last) if last.page == page => last.push(score, address),
+            _ => {
+                let mut group = PageGroup {
+                    page,
+                    best: score,
+                    // Room for every push before a trim: one allocation per page.
+                    docs: Vec::with_capacity(PER_PAGE * 2 + 1),
+                };
+                group.push(score, address);
+                self.groups.push(group);
+            }
+        }
     }
 
     fn harvest(self) -> Self::Fruit {
         self.groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(page: u64, docs: &[(Score, u32)]) -> PageGroup {
+        let mut g = PageGroup {
+            page,
+            ..PageGroup::default()
+        };
+        for &(score, doc) in docs {
+            g.push(score, DocAddress::new(0, doc));
+        }
+        g
+    }
+
+    #[test]
+    fn pages_split_in_runs_merge_to_the_same_groups() {
+        let split = vec![
+            group(2, &[(1.0, 20), (3.0, 21)]),
+            group(1, &[(2.0, 10)]),
+            group(2, &[(0.5, 22), (4.0, 23), (2.5, 24), (1.5, 25)]),
+        ];
+        let merged = ByPage.merge_fruits(vec![split]).unwrap();
+        let whole = ByPage
+            .merge_fruits(vec![vec![
+                group(1, &[(2.0, 10)]),
+                group(
+                    2,
+                    &[
+                        (1.0, 20),
+                        (3.0, 21),
+                        (0.5, 22),
+                        (4.0, 23),
+                        (2.5, 24),
+                        (1.5, 25),
+                    ],
+                ),
+            ]])
+            .unwrap();
+        let shape = |gs: &[PageGroup]| -> Vec<(u64, Score, Vec<u32>)> {
+            gs.iter()
+                .map(|g| (g.page, g.best, g.docs.iter().map(|d| d.1.doc_id).collect()))
+                .collect()
+        };
+        assert_eq!(shape(&merged), shape(&whole));
+        assert_eq!(
+            shape(&merged),
+            [(2, 4.0, vec![23, 21, 24, 25]), (1, 2.0, vec![10])]
+        );
     }
 }

@@ -1,13 +1,18 @@
 //! A read-only tantivy [`Directory`] over one published pack, read through a block cache.
 //!
 //! The published index is one pack file holding every tantivy file back to back (see
-//! [`crate::manifest`]). Reads go through [`ByteSource`]: whole bytes in memory natively, HTTP
-//! Range requests in the browser. tantivy asks for many small slices (a term's postings, a
-//! footer, a doc store block); the cache rounds each miss up to whole aligned blocks and fetches
-//! adjacent missing blocks in one read, so a query costs a few requests, and nothing is fetched
-//! twice. No threads, no mmap, no file system: this compiles for wasm32.
+//! [`crate::manifest`]). tantivy asks for many small slices (a term's postings, a doc store
+//! block); the cache rounds each miss up to whole aligned blocks and keeps every block it gets,
+//! so nothing is fetched twice. Misses are filled one of two ways:
+//! - from a [`ByteSource`] at once (natively: whole bytes in memory), or
+//! - deferred (the browser): a miss fails the read and is recorded as *wanted*; the search
+//!   reports all wanted blocks at once (see [`crate::Step`]), the caller fetches them in parallel
+//!   and hands them over with [`BlockCache::supply`], and the search runs again. tantivy's read
+//!   path is synchronous, so this is how the browser's asynchronous, parallel fetches reach it.
+//!
+//! No threads, no mmap, no file system: this compiles for wasm32.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::io;
 use std::ops::Range;
@@ -20,8 +25,9 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
 
-/// Where index bytes come from: whole files in memory (native, tests, preview server) or ranged
-/// reads (the browser: synchronous XHR with a `Range` header from a Web Worker).
+/// Where index bytes come from when the engine reads them itself: whole files in memory (native,
+/// tests, preview server), or any synchronous ranged reader. (The browser reads asynchronously
+/// instead: see [`crate::Engine::open_deferred`].)
 pub trait ByteSource: Send + Sync + 'static {
     /// Total length in bytes.
     fn len(&self) -> u64;
@@ -73,36 +79,68 @@ fn slice_of(bytes: &[u8], range: Range<u64>) -> io::Result<Vec<u8>> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "range out of bounds"))
 }
 
-/// How many bytes the cache fetched from its [`ByteSource`], and in how many reads.
+/// How many bytes of the pack the cache fetched (or was supplied), and in how many reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FetchStats {
     /// Bytes read from the source (hot bytes handed over at open are not counted).
     pub bytes: u64,
-    /// Number of source reads.
+    /// Number of source reads (supplies, when deferred).
     pub reads: u64,
 }
+
+/// Missing blocks at most this many apart are fetched in one range: a request saved is worth
+/// more than the few kilobytes between.
+const MERGE_GAP_BLOCKS: u64 = 2;
 
 /// Aligned blocks of the pack, fetched on demand and kept (an index session touches a small,
 /// bounded part of the pack, so nothing is evicted).
 pub(crate) struct BlockCache {
-    source: Box<dyn ByteSource>,
+    fill: Fill,
+    len: u64,
     block_size: u64,
     state: Mutex<CacheState>,
+}
+
+/// Where the bytes of a missing block come from.
+enum Fill {
+    /// Read at once from the source.
+    Source(Box<dyn ByteSource>),
+    /// Recorded as wanted; the caller supplies them later.
+    Deferred,
 }
 
 #[derive(Default)]
 struct CacheState {
     blocks: HashMap<u64, Arc<[u8]>>,
+    wanted: BTreeSet<u64>,
     stats: FetchStats,
 }
 
 impl BlockCache {
+    /// A cache filled from `source` as reads miss.
     pub(crate) fn new(source: Box<dyn ByteSource>, block_size: u64) -> Self {
         BlockCache {
-            source,
+            len: source.len(),
+            fill: Fill::Source(source),
             block_size: block_size.max(1),
             state: Mutex::default(),
         }
+    }
+
+    /// A cache over a pack of `len` bytes whose misses are recorded, not read: see
+    /// [`BlockCache::take_wanted`] and [`BlockCache::supply`].
+    pub(crate) fn deferred(len: u64, block_size: u64) -> Self {
+        BlockCache {
+            len,
+            fill: Fill::Deferred,
+            block_size: block_size.max(1),
+            state: Mutex::default(),
+        }
+    }
+
+    /// Whether misses are recorded rather than read.
+    pub(crate) fn is_deferred(&self) -> bool {
+        matches!(self.fill, Fill::Deferred)
     }
 
     /// Seeds the cache with blocks the caller already holds (the hot file).
@@ -127,15 +165,57 @@ impl BlockCache {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Reads `range` of the pack, fetching missing blocks in runs.
-    pub(crate) fn read(&self, range: Range<u64>) -> io::Result<Vec<u8>> {
-        if range.end > self.source.len() || range.start > range.end {
+    /// The byte ranges of the blocks deferred reads missed since the last call, block-aligned,
+    /// sorted, nearby runs merged; empties the list.
+    pub(crate) fn take_wanted(&self) -> Vec<Range<u64>> {
+        let wanted: Vec<u64> = std::mem::take(&mut self.lock().wanted)
+            .into_iter()
+            .collect();
+        let mut out: Vec<Range<u64>> = Vec::new();
+        for run in runs(&wanted) {
+            match out.last_mut() {
+                Some(last) if run.start - last.end <= MERGE_GAP_BLOCKS => last.end = run.end,
+                _ => out.push(run),
+            }
+        }
+        out.into_iter()
+            .map(|r| r.start * self.block_size..(r.end * self.block_size).min(self.len))
+            .collect()
+    }
+
+    /// Hands over pack bytes fetched for a deferred cache: `bytes` starts at `start`, which lies
+    /// on a block boundary, and holds whole blocks (the last block of the pack may be short).
+    pub(crate) fn supply(&self, start: u64, bytes: &[u8]) -> io::Result<()> {
+        let end = start + bytes.len() as u64;
+        if !start.is_multiple_of(self.block_size)
+            || end > self.len
+            || (!end.is_multiple_of(self.block_size) && end != self.len)
+        {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
-                    "read {range:?} beyond the pack's {} bytes",
-                    self.source.len()
+                    "bytes `{start}..{end}` are not whole {}-byte blocks of the {}-byte pack",
+                    self.block_size, self.len
                 ),
+            ));
+        }
+        let mut state = self.lock();
+        state.stats.bytes += bytes.len() as u64;
+        state.stats.reads += 1;
+        for (i, chunk) in bytes.chunks(self.block_size as usize).enumerate() {
+            let b = start / self.block_size + i as u64;
+            state.blocks.entry(b).or_insert_with(|| Arc::from(chunk));
+        }
+        Ok(())
+    }
+
+    /// Reads `range` of the pack, fetching missing blocks in runs (or, deferred, recording them
+    /// and failing).
+    pub(crate) fn read(&self, range: Range<u64>) -> io::Result<Vec<u8>> {
+        if range.end > self.len || range.start > range.end {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("read {range:?} beyond the pack's {} bytes", self.len),
             ));
         }
         if range.is_empty() {
@@ -161,13 +241,26 @@ impl BlockCache {
 
     fn fetch_missing(&self, blocks: std::ops::RangeInclusive<u64>) -> io::Result<()> {
         let missing: Vec<u64> = {
-            let state = self.lock();
-            blocks.filter(|b| !state.blocks.contains_key(b)).collect()
+            let mut state = self.lock();
+            let missing: Vec<u64> = blocks.filter(|b| !state.blocks.contains_key(b)).collect();
+            if let Fill::Deferred = self.fill
+                && !missing.is_empty()
+            {
+                state.wanted.extend(&missing);
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "pack bytes not fetched yet",
+                ));
+            }
+            missing
+        };
+        let Fill::Source(source) = &self.fill else {
+            return Ok(());
         };
         for run in runs(&missing) {
             let start = run.start * self.block_size;
-            let end = (run.end * self.block_size).min(self.source.len());
-            let bytes = self.source.read(start..end)?;
+            let end = (run.end * self.block_size).min(self.len);
+            let bytes = source.read(start..end)?;
             if bytes.len() as u64 != end - start {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
@@ -358,5 +451,37 @@ mod tests {
             }
         );
         assert!(cache.read(90..101).is_err());
+    }
+
+    #[test]
+    fn deferred_cache_records_misses_until_supplied() {
+        let data: Vec<u8> = (0..100u8).collect();
+        let cache = BlockCache::deferred(100, 8);
+        let err = cache.read(10..40).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        assert!(cache.read(60..62).is_err());
+        assert!(cache.read(96..100).is_err());
+        // Blocks 1..5 and 7 lie two blocks apart: one range. Block 12 is the short last one.
+        assert_eq!(cache.take_wanted(), vec![8..64, 96..100]);
+        assert!(cache.take_wanted().is_empty());
+        cache.supply(8, &data[8..64]).unwrap();
+        cache.supply(96, &data[96..100]).unwrap();
+        assert_eq!(cache.read(10..40).unwrap(), (10..40u8).collect::<Vec<_>>());
+        assert_eq!(
+            cache.read(96..100).unwrap(),
+            (96..100u8).collect::<Vec<_>>()
+        );
+        assert!(cache.take_wanted().is_empty());
+        assert_eq!(
+            cache.stats(),
+            FetchStats {
+                bytes: 60,
+                reads: 2
+            }
+        );
+        // Not block-aligned, not whole blocks, beyond the pack.
+        assert!(cache.supply(4, &data[4..8]).is_err());
+        assert!(cache.supply(16, &data[16..20]).is_err());
+        assert!(cache.supply(96, &[0; 8]).is_err());
     }
 }

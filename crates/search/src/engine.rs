@@ -2,26 +2,37 @@
 //!
 //! Opening warms everything every query needs (term dictionaries, fieldnorms, the page column,
 //! the doc store's index), so what a search reads afterwards is only postings, positions and
-//! doc store blocks. The publisher records the blocks opening touches as the hot set.
+//! doc store blocks. The publisher records the blocks opening touches, plus every term
+//! dictionary (typo and prefix expansion walk them), as the hot set.
+//!
+//! An engine reads the rest of the pack either through a [`ByteSource`] at once
+//! ([`Engine::open_published`], natively) or deferred ([`Engine::open_deferred`], the browser):
+//! then [`Engine::search_step`] answers with the pack ranges it still needs, all of one stage at
+//! once, which the caller fetches in parallel and hands over with [`Engine::supply`].
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::SearchError;
-use crate::analyzer::{self, Analyzers};
+use crate::analyzer;
 use crate::directory::{BlockCache, ByteSource, FetchStats, PackDirectory};
 use crate::manifest::Manifest;
 use crate::schema::Fields;
+use crate::search::Tools;
 
 /// An opened search index.
 pub struct Engine {
     pub(crate) searcher: Searcher,
     pub(crate) fields: Fields,
-    pub(crate) analyzers: Analyzers,
+    /// Taken by a search and put back after, with the stems it learnt; a search that finds them
+    /// taken (another thread is searching) makes its own.
+    tools: Mutex<Option<Tools>>,
+    /// A deferred search stopped for stored text: resumed from here when asked again.
+    pub(crate) scored: Mutex<Option<crate::search::Scored>>,
     cache: Option<Arc<BlockCache>>,
     // Keeps the searcher's segments alive for as long as the engine lives.
     _reader: IndexReader,
@@ -43,6 +54,25 @@ impl Engine {
                 manifest.pack_len
             )));
         }
+        let cache = BlockCache::new(Box::new(pack), manifest.block_size);
+        Engine::open_cached(&manifest, hot, cache)
+    }
+
+    /// Opens a published index whose pack is fetched by the caller: the manifest and the hot
+    /// file's bytes now, the rest as [`Engine::search_step`] asks for it (see
+    /// [`Engine::supply`]). [`Engine::search`] on such an engine answers only from bytes already
+    /// supplied.
+    pub fn open_deferred(manifest_json: &[u8], hot: &[u8]) -> Result<Engine, SearchError> {
+        let manifest = Manifest::parse(manifest_json)?;
+        let cache = BlockCache::deferred(manifest.pack_len, manifest.block_size);
+        Engine::open_cached(&manifest, hot, cache)
+    }
+
+    fn open_cached(
+        manifest: &Manifest,
+        hot: &[u8],
+        cache: BlockCache,
+    ) -> Result<Engine, SearchError> {
         if hot.len() as u64 != manifest.hot_len() {
             return Err(SearchError::Manifest(format!(
                 "hot file is {} bytes, the manifest says {}; the files are from different builds",
@@ -50,15 +80,58 @@ impl Engine {
                 manifest.hot_len()
             )));
         }
-        let cache = Arc::new(BlockCache::new(Box::new(pack), manifest.block_size));
-        seed(&cache, &manifest, hot);
+        let cache = Arc::new(cache);
+        seed(&cache, manifest, hot);
         let files: HashMap<PathBuf, Range<u64>> = manifest
             .files
             .iter()
             .map(|(name, [off, len])| (PathBuf::from(name), *off..off + len))
             .collect();
-        let index = Index::open(PackDirectory::new(files, Arc::clone(&cache)))?;
-        Engine::open_index(&index, Some(cache))
+        let engine = Index::open(PackDirectory::new(files, Arc::clone(&cache)))
+            .map_err(SearchError::from)
+            .and_then(|index| Engine::open_index(&index, Some(Arc::clone(&cache))));
+        if cache.is_deferred() && !cache.take_wanted().is_empty() {
+            return Err(SearchError::Manifest(
+                "the hot file lacks bytes the engine reads at open; the files are from different builds"
+                    .into(),
+            ));
+        }
+        engine
+    }
+
+    /// Hands over pack bytes a deferred engine asked for: `bytes` is the pack from `start` on,
+    /// one range of a [`crate::Step::Need`] (or any whole blocks, e.g. the entire pack).
+    pub fn supply(&self, start: u64, bytes: &[u8]) -> Result<(), SearchError> {
+        let cache = self
+            .cache
+            .as_ref()
+            .ok_or_else(|| SearchError::Manifest("this index was not opened from a pack".into()))?;
+        cache.supply(start, bytes).map_err(|e| SearchError::Io {
+            context: format!("supplying pack bytes from `{start}`"),
+            source: e,
+        })
+    }
+
+    /// The pack ranges deferred reads missed since the last call (see [`crate::Step`]).
+    pub(crate) fn take_wanted(&self) -> Vec<Range<u64>> {
+        self.cache
+            .as_ref()
+            .map(|c| c.take_wanted())
+            .unwrap_or_default()
+    }
+
+    /// The analyzers and marker for one search; give them back with [`Engine::put_tools`].
+    pub(crate) fn take_tools(&self) -> Tools {
+        lock(&self.tools).take().unwrap_or_else(Tools::new)
+    }
+
+    pub(crate) fn put_tools(&self, tools: Tools) {
+        *lock(&self.tools) = Some(tools);
+    }
+
+    /// Whether pack reads are deferred to the caller.
+    pub(crate) fn is_deferred(&self) -> bool {
+        self.cache.as_ref().is_some_and(|c| c.is_deferred())
     }
 
     /// Opens the published index in `dir` (a site's `search/` output folder), natively.
@@ -92,13 +165,15 @@ impl Engine {
         Ok(Engine {
             searcher,
             fields,
-            analyzers: Analyzers::new(),
+            tools: Mutex::new(Some(Tools::new())),
+            scored: Mutex::new(None),
             cache,
             _reader: reader,
         })
     }
 
-    /// Bytes fetched from the pack since opening (beyond the hot file); zero for in-RAM indexes.
+    /// Bytes fetched from (or supplied for) the pack since opening, beyond the hot file; zero for
+    /// in-RAM indexes.
     pub fn fetch_stats(&self) -> FetchStats {
         self.cache.as_ref().map(|c| c.stats()).unwrap_or_default()
     }
@@ -107,6 +182,11 @@ impl Engine {
     pub fn num_docs(&self) -> u64 {
         self.searcher.num_docs()
     }
+}
+
+/// Locks `m`; a panic while holding it leaves nothing half-written worth refusing.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Hands the hot file's blocks to the cache.

@@ -4,7 +4,8 @@
 //!
 //! The crate builds natively and for `wasm32-unknown-unknown`. Index writing (feature `write`)
 //! is native only; reading needs no threads, no mmap and no file system: a published index is
-//! read through a [`ByteSource`], whole bytes in memory or HTTP range requests.
+//! read through a [`ByteSource`] (whole bytes in memory) or, in the browser, deferred: the
+//! engine names the pack ranges a search needs and the caller fetches them (see below).
 //!
 //! # Example: build, publish, open, search
 //!
@@ -35,7 +36,7 @@
 //! let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone()).unwrap();
 //! let manifest = helpsite_search::manifest::Manifest::parse(&get("manifest.json"))?;
 //!
-//! // Open it as the browser does: the hot bytes up front, the pack behind a ByteSource.
+//! // Open it: the hot bytes up front, the pack behind a ByteSource (here all of it in memory).
 //! let engine = Engine::open_published(&get("manifest.json"), &get(&manifest.hot), get(&manifest.pack))?;
 //!
 //! // A typo, and the last word still being typed: "expird" is corrected, "lin" completed.
@@ -45,6 +46,43 @@
 //! assert_eq!(page.sub[0].url, "/account/password/#expired");
 //! // Snippets are HTML: matched words marked, everything else escaped.
 //! assert_eq!(page.sub[0].snippet, "Ask for a new &lt;<mark>link</mark>&gt; on the sign-in page.");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # In the browser: the pack fetched by the caller, a stage at a time
+//!
+//! tantivy reads synchronously, and a browser fetches asynchronously (and best many ranges at
+//! once). So the browser opens the engine deferred, with the manifest and the hot file (every
+//! term dictionary and what opening reads), and drives each search in steps: a step answers, or
+//! names *all* the pack ranges its next stage needs — first the postings of every word and
+//! expansion, then the stored sections of the pages to show — which the caller fetches together
+//! and hands over. A new query takes two rounds of fetches, one already seen none; fetched bytes
+//! are kept. The results are exactly those of [`Engine::search`] with the whole pack at hand.
+//!
+//! ```
+//! # use helpsite_search::{build_index, Engine, Query, SectionDoc, Step};
+//! # fn main() -> Result<(), helpsite_search::SearchError> {
+//! # let docs = [SectionDoc { page_url: "/a/".into(), anchor: "".into(), page_title: "Webhooks".into(),
+//! #     trail: vec![], body: "Failed deliveries are retried.".into(), kind: "guide".into(),
+//! #     section: "a".into(), tags: vec![] }];
+//! # let files = build_index(&docs)?.publish();
+//! # let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone()).unwrap();
+//! # let manifest = helpsite_search::manifest::Manifest::parse(&get("manifest.json"))?;
+//! let pack = get(&manifest.pack); // stands for HTTP Range requests
+//! let engine = Engine::open_deferred(&get("manifest.json"), &get(&manifest.hot))?;
+//! let query = Query::new("retry");
+//! let results = loop {
+//!     match engine.search_step(&query) {
+//!         Step::Results(results) => break results,
+//!         Step::Need(ranges) => {
+//!             for [start, end] in ranges {
+//!                 engine.supply(start, &pack[start as usize..end as usize])?;
+//!             }
+//!         }
+//!     }
+//! };
+//! assert_eq!(results.pages[0].url, "/a/");
 //! # Ok(())
 //! # }
 //! ```
@@ -96,7 +134,7 @@ pub use directory::{ByteSource, FetchStats};
 pub use doc::SectionDoc;
 pub use engine::Engine;
 pub use error::SearchError;
-pub use results::{PageHit, Query, Results, SubHit};
+pub use results::{PageHit, Query, Results, Step, SubHit};
 pub use schema::EXCERPT_CHARS;
 
 #[cfg(all(test, feature = "write"))]

@@ -10,7 +10,9 @@
 //! words under 4 letters are never corrected; the first letter may be wrong like any other, but
 //! at most [`MAX_FUZZY`] corrections and [`MAX_PREFIX`] completions are kept, the most frequent.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
@@ -42,7 +44,7 @@ const MIN_PREFIX: usize = 2;
 /// A query ready to run, with the stems to mark in snippets.
 pub(crate) struct Plan {
     pub(crate) query: Box<dyn TantivyQuery>,
-    pub(crate) stems: HashSet<String>,
+    pub(crate) stems: FxHashSet<String>,
     /// Stems of the words as typed (no expansions): what the exact-title check searches titles for.
     pub(crate) typed_stems: Vec<String>,
 }
@@ -63,7 +65,7 @@ pub(crate) fn plan(
     f: &Fields,
     analyzers: &mut Analyzers,
 ) -> Plan {
-    let mut stems = HashSet::new();
+    let mut stems = FxHashSet::default();
     let mut typed_stems = Vec::new();
     let mut groups: Vec<Box<dyn TantivyQuery>> = Vec::new();
     let last = parsed.words.len().saturating_sub(1);

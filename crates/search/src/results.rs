@@ -85,3 +85,16 @@ pub struct SubHit {
     /// The section's score.
     pub score: f32,
 }
+
+/// One step of a search on an engine whose pack the caller fetches
+/// ([`crate::Engine::open_deferred`]). In JSON: `{"results": Results}` or
+/// `{"need": [[start, end], ...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    /// The answer: the same as [`crate::Engine::search`] gives with the whole pack at hand.
+    Results(Results),
+    /// Pack byte ranges `[start, end)` to fetch (all at once: they are independent) and hand to
+    /// [`crate::Engine::supply`] before asking again. Block-aligned, sorted, disjoint.
+    Need(Vec<[u64; 2]>),
+}

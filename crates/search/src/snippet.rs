@@ -4,10 +4,17 @@
 //! Our own rather than tantivy's `SnippetGenerator`, because a word matches here when its stem
 //! is one the query searched for, and that set includes the words typo and prefix expansion
 //! found ("pasword" marks "passwords"); tantivy's generator only knows the query's own terms.
+//!
+//! Snippets are most of a search's CPU time (a results page tokenises some 40 stored sections),
+//! so the [`Marker`] stems each distinct word once and remembers it across searches, and builds
+//! nothing for words that don't match.
 
 use std::collections::HashSet;
 
-use crate::analyzer::Analyzers;
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::analyzer;
 
 /// Target snippet length in characters of text (markup excluded).
 pub(crate) const SNIPPET_CHARS: usize = 180;
@@ -15,14 +22,69 @@ pub(crate) const SNIPPET_CHARS: usize = 180;
 /// Context kept before the first match, in bytes.
 const LEAD_IN: usize = 40;
 
+/// Distinct words a [`Marker`] remembers stems of; beyond, it forgets them all.
+const MAX_MEMO: usize = 50_000;
+
+/// Finds the words of a text that match a set of stems: the `words` analyzer's tokens, each
+/// stemmed by the `stemmed` analyzer's last filter ([`analyzer::stemmer`]), which is what the
+/// `stemmed` analyzer makes of it (the two share every other step; the stemmer neither splits
+/// nor drops tokens).
+#[derive(Clone)]
+pub(crate) struct Marker {
+    words: TextAnalyzer,
+    stemmer: TextAnalyzer,
+    /// Word → index into `stems`.
+    memo: FxHashMap<String, u32>,
+    stems: Vec<String>,
+}
+
+impl Marker {
+    pub(crate) fn new() -> Self {
+        Marker {
+            words: analyzer::words(),
+            stemmer: analyzer::stemmer(),
+            memo: FxHashMap::default(),
+            stems: Vec::new(),
+        }
+    }
+
+    /// The words of `text` whose stem or word is in `stems`, as `(from, to, stem)`.
+    fn matches(&mut self, text: &str, stems: &FxHashSet<String>) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        let mut tokens = self.words.token_stream(text);
+        while tokens.advance() {
+            let t = tokens.token();
+            let at = match self.memo.get(&t.text) {
+                Some(&at) => at,
+                None => {
+                    if self.stems.len() >= MAX_MEMO {
+                        self.memo.clear();
+                        self.stems.clear();
+                    }
+                    let mut stream = self.stemmer.token_stream(&t.text);
+                    let stem = if stream.advance() {
+                        stream.token().text.clone()
+                    } else {
+                        t.text.clone()
+                    };
+                    self.stems.push(stem);
+                    let at = (self.stems.len() - 1) as u32;
+                    self.memo.insert(t.text.clone(), at);
+                    at
+                }
+            };
+            let stem = &self.stems[at as usize];
+            if stems.contains(stem) || stems.contains(&t.text) {
+                out.push((t.offset_from, t.offset_to, stem.clone()));
+            }
+        }
+        out
+    }
+}
+
 /// Builds the snippet of `text` for the matched `stems`.
-pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analyzers) -> String {
-    let words = analyzers.words(text);
-    let matched: Vec<(usize, usize, &str)> = words
-        .iter()
-        .filter(|w| stems.contains(&w.stem) || stems.contains(&w.word))
-        .map(|w| (w.from, w.to, w.stem.as_str()))
-        .collect();
+pub(crate) fn snippet(text: &str, stems: &FxHashSet<String>, marker: &mut Marker) -> String {
+    let matched = marker.matches(text, stems);
     let (start, end) = window(text, &matched);
     let mut out = String::with_capacity(end - start + 32);
     if start > 0 {
@@ -44,14 +106,14 @@ pub(crate) fn snippet(text: &str, stems: &HashSet<String>, analyzers: &mut Analy
 }
 
 /// The byte window holding the most distinct matched stems, cut at whitespace.
-fn window(text: &str, matched: &[(usize, usize, &str)]) -> (usize, usize) {
+fn window(text: &str, matched: &[(usize, usize, String)]) -> (usize, usize) {
     let span = byte_span(text, SNIPPET_CHARS);
     let mut best = (0usize, 0usize); // (distinct stems, start)
     for (i, &(from, _, _)) in matched.iter().enumerate() {
         let distinct: HashSet<&str> = matched[i..]
             .iter()
             .take_while(|m| m.1 <= from + span)
-            .map(|m| m.2)
+            .map(|m| m.2.as_str())
             .collect();
         if distinct.len() > best.0 {
             best = (distinct.len(), from);
@@ -108,7 +170,30 @@ mod tests {
 
     fn s(text: &str, stems: &[&str]) -> String {
         let stems = stems.iter().map(|s| s.to_string()).collect();
-        snippet(text, &stems, &mut Analyzers::new())
+        snippet(text, &stems, &mut Marker::new())
+    }
+
+    #[test]
+    fn stems_match_the_stemmed_analyzer_token_for_token() {
+        let text = "Skies dying généralement ½ wouldn't CONNECTIONS connection's Ærøskøbing 3rd";
+        let mut stemmed = analyzer::stemmed();
+        let mut stream = stemmed.token_stream(text);
+        let mut expected = Vec::new();
+        while stream.advance() {
+            expected.push(stream.token().text.clone());
+        }
+        drop(stream);
+        // Every stem matches; twice, the second time from the memo.
+        let stems: FxHashSet<String> = expected.iter().cloned().collect();
+        let mut marker = Marker::new();
+        for _ in 0..2 {
+            let got: Vec<String> = marker
+                .matches(text, &stems)
+                .into_iter()
+                .map(|m| m.2)
+                .collect();
+            assert_eq!(got, expected);
+        }
     }
 
     #[test]

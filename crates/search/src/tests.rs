@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{ByteSource, Engine, Query, Results, SectionDoc, build_index};
+use crate::{ByteSource, Engine, Query, Results, SectionDoc, Step, build_index};
 
 fn section(
     url: &str,
@@ -459,6 +459,94 @@ fn published_index_reads_little_for_a_first_query() {
         published.fetch_stats().bytes,
         pack.read.load(Ordering::Relaxed)
     );
+}
+
+/// Runs `query` on a deferred engine as the browser does: each step's needed ranges fetched
+/// from `pack` and supplied. Returns the results and the number of fetch rounds.
+fn answer_deferred(engine: &Engine, pack: &[u8], query: &Query) -> (Results, usize) {
+    for rounds in 0..10 {
+        match engine.search_step(query) {
+            Step::Results(r) => return (r, rounds),
+            Step::Need(ranges) => {
+                assert!(!ranges.is_empty());
+                for [a, b] in ranges {
+                    engine.supply(a, &pack[a as usize..b as usize]).unwrap();
+                }
+            }
+        }
+    }
+    panic!("{query:?} still needs bytes after 10 rounds");
+}
+
+#[test]
+fn deferred_engine_answers_like_the_built_one_in_two_rounds() {
+    let built = build_index(&big_site()).unwrap();
+    let files = built.publish();
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let pack = get(&manifest.pack);
+    let deferred = Engine::open_deferred(&files[0].1, &get(&manifest.hot)).unwrap();
+    assert_eq!(
+        deferred.fetch_stats().reads,
+        0,
+        "opening needs only the hot file"
+    );
+    let in_ram = built.engine().unwrap();
+    let mut rounds_seen = Vec::new();
+    for text in [
+        "password",
+        "w7x1",
+        "w14x2 w21x3",
+        "\"page 3\"",
+        "w7",
+        "pasword",
+        "page 12 w12x",
+        "how is w7x1 used?",
+        "password",
+        "zzzz",
+        "",
+    ] {
+        let query = Query {
+            limit: 8,
+            ..Query::new(text)
+        };
+        let (got, rounds) = answer_deferred(&deferred, &pack, &query);
+        assert_eq!(got, in_ram.search(&query), "{text}");
+        assert!(rounds <= 2, "{text}: {rounds} rounds");
+        rounds_seen.push(rounds);
+        // Asked again, everything is at hand.
+        assert_eq!(deferred.search_step(&query), Step::Results(got), "{text}");
+    }
+    assert_eq!(rounds_seen[1], 2, "postings, then stored text");
+    assert_eq!(rounds_seen[8], 0, "a repeated query fetches nothing");
+    // Without the bytes, `search` answers emptily rather than wrongly.
+    let fresh = Engine::open_deferred(&files[0].1, &get(&manifest.hot)).unwrap();
+    assert!(fresh.search(&Query::new("password")).pages.is_empty());
+}
+
+#[test]
+fn deferred_engine_refuses_a_hot_file_from_another_build() {
+    let built = build_index(&big_site()).unwrap();
+    let files = built.publish();
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let hot = files
+        .iter()
+        .find(|f| f.0 == manifest.hot)
+        .unwrap()
+        .1
+        .clone();
+    assert!(Engine::open_deferred(&files[0].1, &hot[1..]).is_err());
+    let mut scrambled = hot.clone();
+    scrambled.reverse();
+    assert!(Engine::open_deferred(&files[0].1, &scrambled).is_err());
+    let pack = files
+        .iter()
+        .find(|f| f.0 == manifest.pack)
+        .unwrap()
+        .1
+        .clone();
+    let engine = Engine::open_deferred(&files[0].1, &hot).unwrap();
+    assert!(engine.supply(1, &pack[1..100]).is_err());
 }
 
 #[test]

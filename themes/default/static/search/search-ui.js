@@ -27,6 +27,7 @@
   const page = document.querySelector('[data-hs-search-page]');
 
   let worker = null;
+  let engineReady = false;
   let nextId = 1;
   const waiting = new Map(); // query id -> render callback
 
@@ -45,17 +46,37 @@
       } else if (msg.type === 'error') {
         failAll(msg.message);
       } else if (msg.type === 'ready') {
+        engineReady = true;
         document.documentElement.dataset.hsSearchReady = String(Math.round(msg.ms));
       }
     };
     worker.onerror = (event) => failAll(event.message || 'the search worker failed');
-    worker.postMessage({
-      type: 'init',
-      glue: new URL(cfg.glue, location.href).href,
-      wasm: new URL(cfg.wasm, location.href).href,
-      index: new URL(cfg.index, location.href).href,
-    });
+    const wasm = new URL(cfg.wasm, location.href).href;
+    const index = new URL(cfg.index, location.href).href;
+    worker.postMessage({ type: 'init', glue: new URL(cfg.glue, location.href).href, wasm, index, prefetched: true });
+    prefetch(wasm, index).then(
+      ([module, manifest, hot]) => worker.postMessage({ type: 'files', module, manifest, hot }, [manifest, hot]),
+      (err) => worker.postMessage({ type: 'files', error: String((err && err.message) || err) }));
     return true;
+  }
+
+  /**
+   * Starts what the worker needs from the network on this thread, at once: the worker's own
+   * script is still loading meanwhile. The engine compiles while its bytes stream in; the
+   * manifest names the hot file. Resolves to [WebAssembly.Module, manifest bytes, hot bytes].
+   */
+  function prefetch(wasm, index) {
+    const bytes = async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    };
+    const module = WebAssembly.compileStreaming(fetch(wasm));
+    const files = bytes(new URL('manifest.json', index)).then(async (manifest) => {
+      const { hot } = JSON.parse(new TextDecoder().decode(manifest));
+      return [manifest, await bytes(new URL(hot, index))];
+    });
+    return Promise.all([module, files]).then(([m, [manifest, hot]]) => [m, manifest, hot]);
   }
 
   let engineError = null;
@@ -233,6 +254,8 @@
           el('a', { class: 'hs-all-link', href: `${cfg.basePath || '/'}search/?q=${encodeURIComponent(text)}` },
             'All results')));
       }
+      // Which query the panel shows (results of an earlier prefix may show while typing).
+      panel.dataset.query = text;
       openPanel(body);
       live.textContent = countText(results);
     });
@@ -245,7 +268,9 @@
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(page ? runPage : runBox, DEBOUNCE_MS);
+    // Until the engine is ready, send at once: the worker keeps only the newest query, so the
+    // first result waits for nothing but the engine.
+    timer = setTimeout(page ? runPage : runBox, engineReady ? DEBOUNCE_MS : 0);
   });
 
   /** Result links in the box or the page, in reading order. */
@@ -352,6 +377,7 @@
       }
       const results = msg.results;
       out.replaceChildren(results.pages.length ? resultList(results) : noResults(text));
+      out.dataset.query = text;
       status.textContent = countText(results);
       document.title = `${text} — ${page.dataset.siteTitle || document.title}`;
     });

@@ -25,31 +25,27 @@ let wasm_bindgen = (function(exports) {
             wasm.__wbg_searcher_free(ptr, 0);
         }
         /**
-         * Opens the published index: the manifest's bytes, the hot file's bytes, and the absolute
-         * URL of the folder holding them (the pack is read from there by range).
+         * Opens the published index from the manifest's and the hot file's bytes; the pack is read
+         * by the caller as searches ask for it.
          * @param {Uint8Array | number[]} manifest
          * @param {Uint8Array | number[]} hot
-         * @param {string} index_url
          * @returns {Searcher}
          */
-        static open(manifest, hot, index_url) {
+        static open(manifest, hot) {
             try {
                 const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                let ptr0, len0, ptr1, len1, ptr2, len2;
+                let ptr0, len0, ptr1, len1;
                 try {
                     ptr0 = passArray8ToWasm0(manifest, wasm.__wbindgen_export);
                     len0 = WASM_VECTOR_LEN;
                     ptr1 = passArray8ToWasm0(hot, wasm.__wbindgen_export);
                     len1 = WASM_VECTOR_LEN;
-                    ptr2 = passStringToWasm0(index_url, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-                    len2 = WASM_VECTOR_LEN;
                 } catch (e) {
-                    if (ptr2) { wasm.__wbindgen_export3(ptr2, len2 * 1, 1); }
-                    if (ptr1) { wasm.__wbindgen_export3(ptr1, len1 * 1, 1); }
-                    if (ptr0) { wasm.__wbindgen_export3(ptr0, len0 * 1, 1); }
+                    if (ptr1) { wasm.__wbindgen_export2(ptr1, len1 * 1, 1); }
+                    if (ptr0) { wasm.__wbindgen_export2(ptr0, len0 * 1, 1); }
                     throw e;
                 }
-                wasm.searcher_open(retptr, ptr0, len0, ptr1, len1, ptr2, len2);
+                wasm.searcher_open(retptr, ptr0, len0, ptr1, len1);
                 var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
                 var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
                 var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
@@ -62,8 +58,9 @@ let wasm_bindgen = (function(exports) {
             }
         }
         /**
-         * Answers a `Query` JSON (`{"text": …, "limit": …, "section": …, "kind": …}`, missing
-         * fields take defaults) with the `Results` JSON.
+         * One step of answering a `Query` JSON (`{"text": …, "limit": …, "section": …, "kind": …}`,
+         * missing fields take defaults): the `Step` JSON, `{"results": Results}` or
+         * `{"need": [[start, end], …]}` (pack byte ranges to [`Searcher::supply`], then ask again).
          * @param {string} query_json
          * @returns {string}
          */
@@ -72,7 +69,7 @@ let wasm_bindgen = (function(exports) {
             let deferred3_1;
             try {
                 const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                const ptr0 = passStringToWasm0(query_json, wasm.__wbindgen_export, wasm.__wbindgen_export2);
+                const ptr0 = passStringToWasm0(query_json, wasm.__wbindgen_export, wasm.__wbindgen_export4);
                 const len0 = WASM_VECTOR_LEN;
                 wasm.searcher_search(retptr, this.__wbg_ptr, ptr0, len0);
                 var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
@@ -90,7 +87,7 @@ let wasm_bindgen = (function(exports) {
                 return getStringFromWasm0(ptr2, len2);
             } finally {
                 wasm.__wbindgen_add_to_stack_pointer(16);
-                wasm.__wbindgen_export3(deferred3_0, deferred3_1, 1);
+                wasm.__wbindgen_export2(deferred3_0, deferred3_1, 1);
             }
         }
         /**
@@ -110,7 +107,29 @@ let wasm_bindgen = (function(exports) {
                 return getStringFromWasm0(r0, r1);
             } finally {
                 wasm.__wbindgen_add_to_stack_pointer(16);
-                wasm.__wbindgen_export3(deferred1_0, deferred1_1, 1);
+                wasm.__wbindgen_export2(deferred1_0, deferred1_1, 1);
+            }
+        }
+        /**
+         * Hands over pack bytes starting at byte `start`: one range of a `need`, or the whole pack
+         * (from 0) when the host ignores `Range`.
+         * @param {number} start
+         * @param {Uint8Array | number[]} bytes
+         */
+        supply(start, bytes) {
+            try {
+                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
+                const val2 = +start;
+                const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_export);
+                const len0 = WASM_VECTOR_LEN;
+                wasm.searcher_supply(retptr, this.__wbg_ptr, val2, ptr0, len0);
+                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+                if (r1) {
+                    throw takeFromExternrefTable0(r0);
+                }
+            } finally {
+                wasm.__wbindgen_add_to_stack_pointer(16);
             }
         }
     }
@@ -123,67 +142,8 @@ let wasm_bindgen = (function(exports) {
                 const ret = Error(getStringFromWasm0(arg0, arg1));
                 return ret;
             },
-            __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
-                const ret = debugString(arg1);
-                const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-                const len1 = WASM_VECTOR_LEN;
-                getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-                getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-            },
-            __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
-                const obj = arg1;
-                const ret = typeof(obj) === 'string' ? obj : undefined;
-                var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_export, wasm.__wbindgen_export2);
-                var len1 = WASM_VECTOR_LEN;
-                getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-                getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-            },
             __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
                 throw new Error(getStringFromWasm0(arg0, arg1));
-            },
-            __wbg_get_2080c49015e35254: function() { return handleError(function (arg0, arg1) {
-                const ret = Reflect.get(arg0, arg1);
-                return ret;
-            }, arguments); },
-            __wbg_length_186163212ffe79c3: function(arg0) {
-                const ret = arg0.length;
-                return ret;
-            },
-            __wbg_new_13de428334042d26: function(arg0) {
-                const ret = new Uint8Array(arg0);
-                return ret;
-            },
-            __wbg_new_433d3f85043258e7: function() { return handleError(function () {
-                const ret = new XMLHttpRequest();
-                return ret;
-            }, arguments); },
-            __wbg_open_2053ae7791d71fe8: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4, arg5) {
-                arg0.open(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4), arg5 !== 0);
-            }, arguments); },
-            __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
-                Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
-            },
-            __wbg_response_909ec67532c29a2f: function() { return handleError(function (arg0) {
-                const ret = arg0.response;
-                return ret;
-            }, arguments); },
-            __wbg_send_a5f53efbb0af4f46: function() { return handleError(function (arg0) {
-                arg0.send();
-            }, arguments); },
-            __wbg_setRequestHeader_a62c26acc62b07c7: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
-                arg0.setRequestHeader(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
-            }, arguments); },
-            __wbg_set_responseType_e08a4356df5bc72d: function(arg0, arg1) {
-                arg0.responseType = __wbindgen_enum_XmlHttpRequestResponseType[arg1];
-            },
-            __wbg_status_5432a759e0b4975d: function() { return handleError(function (arg0) {
-                const ret = arg0.status;
-                return ret;
-            }, arguments); },
-            __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-                // Cast intrinsic for `Ref(String) -> Externref`.
-                const ret = getStringFromWasm0(arg0, arg1);
-                return ret;
             },
             __wbindgen_init_externref_table: function() {
                 const table = wasm.__wbindgen_externrefs;
@@ -200,79 +160,9 @@ let wasm_bindgen = (function(exports) {
         };
     }
 
-    const __wbindgen_enum_XmlHttpRequestResponseType = ["", "arraybuffer", "blob", "document", "json", "text"];
     const SearcherFinalization = (typeof FinalizationRegistry === 'undefined')
         ? { register: () => {}, unregister: () => {} }
         : new FinalizationRegistry(ptr => wasm.__wbg_searcher_free(ptr, 1));
-
-    function addToExternrefTable0(obj) {
-        const idx = wasm.__wbindgen_export5();
-        wasm.__wbindgen_externrefs.set(idx, obj);
-        return idx;
-    }
-
-    function debugString(val) {
-        switch (typeof val) {
-            // primitive types
-            case 'number':
-            case 'boolean':
-            case 'undefined':
-            return `${val}`;
-            case 'string':
-            return JSON.stringify(val);
-            case 'bigint':
-            return `${val}n`;
-            case 'symbol':
-            return val.description !== undefined
-                ? `Symbol(${val.description})`
-                : 'Symbol';
-            case 'function':
-            return typeof val.name === 'string' && val.name !== ''
-                ? `Function(${val.name})`
-                : 'Function';
-            case 'object': {
-                if (val === null) {
-                    return 'null';
-                }
-                // objects
-                if (Array.isArray(val)) {
-                    return '[' + Array.from(val, debugString).join(', ') + ']';
-                }
-                // errors
-                if (val instanceof Error) {
-                    return `${val.name}: ${val.message}\n${val.stack}`;
-                }
-
-                const toStringOutput = toString.call(val);
-                // Test for built-in
-                const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
-
-                // Failed to match the standard '[object ClassName]'
-                if (className === undefined) {
-                    return toStringOutput;
-                }
-                if (className === 'Object') {
-                    // we're a user defined class or Object
-                    // JSON.stringify avoids problems with cycles, and is generally much
-                    // easier than looping through ownProperties of `val`.
-                    try {
-                        return 'Object(' + JSON.stringify(val) + ')';
-                    } catch (_) {
-                        return 'Object';
-                    }
-                }
-                // TODO we could test for more things here, like `Set`s and `Map`s.
-                return className;
-            }
-            // Per MDN: 'This list of values is exhaustive.'
-            // https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Operators/typeof#description
-        }
-    }
-
-    function getArrayU8FromWasm0(ptr, len) {
-        ptr = ptr >>> 0;
-        return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
-    }
 
     let cachedDataViewMemory0 = null;
     function getDataViewMemory0() {
@@ -293,19 +183,6 @@ let wasm_bindgen = (function(exports) {
             cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
         }
         return cachedUint8ArrayMemory0;
-    }
-
-    function handleError(f, args) {
-        try {
-            return f.apply(this, args);
-        } catch (e) {
-            const idx = addToExternrefTable0(e);
-            wasm.__wbindgen_export4(idx);
-        }
-    }
-
-    function isLikeNone(x) {
-        return x === undefined || x === null;
     }
 
     function passArray8ToWasm0(arg, malloc) {
@@ -354,7 +231,7 @@ let wasm_bindgen = (function(exports) {
 
     function takeFromExternrefTable0(idx) {
         const value = wasm.__wbindgen_externrefs.get(idx);
-        wasm.__wbindgen_export6(idx);
+        wasm.__wbindgen_export3(idx);
         return value;
     }
 
