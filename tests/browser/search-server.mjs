@@ -58,13 +58,13 @@ export async function serve(root, { multiRange = true, ranges: rangesOk = true }
         return res.end();
       }
       const fh = await open(file);
-      const parts = [];
+      let parts;
       try {
-        for (const [start, end] of ranges) {
+        parts = await Promise.all(ranges.map(async ([start, end]) => {
           const part = Buffer.alloc(end + 1 - start);
           await fh.read(part, 0, part.length, start);
-          parts.push(part);
-        }
+          return part;
+        }));
       } finally {
         await fh.close();
       }
