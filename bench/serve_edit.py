@@ -6,8 +6,10 @@ usage: serve_edit.py --bin target/release/helpsite --root SITE [--edits 20] [--f
 Starts `helpsite serve --port 0` on SITE, listens on /_helpsite/events like an open page, and:
   1. saves a body-only edit to one page EDITS times (a different page each time) and times
      save → `reload` event naming that page;
-  2. changes one page's title (every page shows the navigation, so all are re-rendered) FULL times;
-  3. changes site.yaml's description FULL times (a full rebuild: the model is reloaded and every
+  2. saves a new word into one page FULL times and times save → /api/search finding the page
+     (the index update is deferred until no save is waiting);
+  3. changes one page's title (every page shows the navigation, so all are re-rendered) FULL times;
+  4. changes site.yaml's description FULL times (a full rebuild: the model is reloaded and every
      page rendered, and every page changes).
 The clock starts after the file is closed and stops when the event is read by this client, so
 the figures include the debounce window, the rebuild, the snapshot swap and the SSE delivery.
@@ -89,6 +91,14 @@ def reloads(url):
     return lambda name, data: name == "reload" and (data.get("all") or url in data.get("urls", []))
 
 
+def search_urls(port, word):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/api/search?q=" + word)
+    answer = json.loads(conn.getresponse().read())
+    conn.close()
+    return [p["url"] for p in answer.get("pages", [])]
+
+
 def timed_save(events, path, text, accept):
     events.drain()
     with open(path, "w") as f:
@@ -146,6 +156,24 @@ def main():
             timed_save(events, path, original, reloads(url_of(rel)))  # restore, untimed
             time.sleep(0.1)
 
+        # The edited page's search entries: deferred until no save is waiting, then one chunk is
+        # indexed again and merged. Timed from the save to /api/search finding the new word.
+        searched = []
+        for n, rel in enumerate(chosen[: args.full]):
+            path = os.path.join(root, rel)
+            original = open(path).read()
+            word = "zqxbench%d" % n
+            with open(path, "w") as f:
+                f.write(original + "\nA %s paragraph.\n" % word)
+            saved = time.perf_counter()
+            while url_of(rel) not in search_urls(port, word):
+                if time.perf_counter() - saved > 120:
+                    sys.exit("error: the edit never reached the search index")
+                time.sleep(0.01)
+            searched.append((time.perf_counter() - saved) * 1000)
+            timed_save(events, path, original, reloads(url_of(rel)))
+            time.sleep(2)
+
         title = []
         rel = chosen[0]
         path = os.path.join(root, rel)
@@ -173,6 +201,8 @@ def main():
     print("  %d pages; first build %s ms (ready to serve after %.0f ms)" % (len(pages), first_build, ready))
     print("  one-page edit -> reload event : median %6.1f ms  p95 %6.1f ms  (n=%d, min %.1f, max %.1f)"
           % (statistics.median(edit), percentile(edit, 95), len(edit), min(edit), max(edit)))
+    print("  one-page edit -> in /api/search: median %6.1f ms  (n=%d, max %.1f)"
+          % (statistics.median(searched), len(searched), max(searched)))
     print("  title edit (all pages render) : median %6.1f ms  (n=%d)" % (statistics.median(title), len(title)))
     print("  site.yaml (full rebuild)      : median %6.1f ms  (n=%d)" % (statistics.median(full), len(full)))
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, WriteStats};
-use crate::render::Renderer;
+use crate::render::{Renderer, Sink};
 use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
@@ -30,9 +30,9 @@ pub struct BuildOptions {
     pub load: LoadOptions,
 }
 
-/// Wall time of each stage, in order.
+/// Wall time of each stage, in order (rendering and the search index overlap).
 #[derive(Debug, Default, Clone)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
+pub struct Timings(pub Vec<(&'static str, Duration)>, Duration);
 
 impl Timings {
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
@@ -42,8 +42,9 @@ impl Timings {
         value
     }
 
+    /// The whole build's wall time.
     pub fn total(&self) -> Duration {
-        self.0.iter().map(|(_, d)| *d).sum()
+        self.1
     }
 }
 
@@ -80,10 +81,12 @@ pub fn build_guarded(
     guard: &dyn Fn(&Site) -> Vec<Diagnostic>,
 ) -> std::io::Result<BuildReport> {
     let mut report = BuildReport::default();
+    let started = Instant::now();
     let mut timings = Timings::default();
     let (site, found) = timings.time("load", || Site::load(&options.root, options.load.clone()));
     report.diagnostics.extend(found);
     let Some(site) = site else {
+        timings.1 = started.elapsed();
         report.timings = timings;
         return Ok(report);
     };
@@ -107,9 +110,62 @@ pub fn build_guarded(
         Err(errors) => report.diagnostics.extend(errors),
     }
     report.diagnostics.sort();
+    timings.1 = started.elapsed();
     report.timings = timings;
     report.site = Some(site);
     Ok(report)
+}
+
+/// What rendering and indexing gave: render errors, files rendered, the time rendering took,
+/// and the search index (its summary and file count, or why it failed) with its time.
+struct Produced {
+    errors: Vec<Diagnostic>,
+    files: std::io::Result<usize>,
+    render_took: Duration,
+    search: Option<(IndexOutcome, Duration)>,
+}
+
+/// The search index's summary and number of files, or why it could not be built.
+type IndexOutcome = Result<(search_index::Summary, usize), Diagnostic>;
+
+/// Renders every page and builds the search index side by side, handing all files to `sink`.
+/// Both share the rayon threads: the index's one-threaded parts (the merge, the pack) fill the
+/// gaps page rendering leaves.
+fn render_and_index(
+    site: &Site,
+    renderer: &Renderer,
+    search_wanted: bool,
+    sink: &Sink<'_>,
+) -> Produced {
+    let ((errors, files, render_took), search) = rayon::join(
+        || {
+            let start = Instant::now();
+            let (errors, files) = renderer.render_each(site, sink);
+            (errors, files, start.elapsed())
+        },
+        || {
+            let start = Instant::now();
+            search_wanted.then(|| {
+                let store = search_index::DiskStore::for_site(site);
+                let built = search_index::files(site, &store).and_then(|(summary, files)| {
+                    let count = files.len();
+                    for (path, bytes) in files {
+                        sink(path, bytes).map_err(|e| {
+                            Diagnostic::error("cannot write the search index").cause(e.to_string())
+                        })?;
+                    }
+                    Ok((summary, count))
+                });
+                (built, start.elapsed())
+            })
+        },
+    );
+    Produced {
+        errors,
+        files,
+        render_took,
+        search,
+    }
 }
 
 /// Stages 4 to 6. Files go to the staging folder as they are rendered, so a big site never
@@ -126,23 +182,29 @@ fn render_and_write(
         Some(out) if !report.diagnostics.has_errors() => Some(output::Stager::open(out)?),
         _ => None,
     };
+    let search_wanted = site.config.search.enabled && !report.diagnostics.has_errors();
     let sink = |path: String, bytes: Vec<u8>| match &stager {
         Some(stager) => stager.put(&path, &bytes),
         None => Ok(()),
     };
-    let (errors, files) = timings.time("render+stage", || renderer.render_each(site, &sink));
+    let produced = render_and_index(site, renderer, search_wanted, &sink);
+    let Produced {
+        errors,
+        files,
+        render_took,
+        search,
+    } = produced;
+    timings.0.push(("render+stage", render_took));
     report.diagnostics.extend(errors);
     report.files = files?;
-    if site.config.search.enabled && !report.diagnostics.has_errors() {
-        match timings.time("search index", || {
-            search_index::files(site, &search_index::DiskStore::for_site(site))
-        }) {
+    if let Some((built, took)) = search {
+        timings.0.push(("search index", took));
+        match built {
+            // A template error found while rendering still keeps the index out of the output.
+            Ok(_) if report.diagnostics.has_errors() => {}
             Ok((summary, files)) => {
-                report.files += files.len();
+                report.files += files;
                 report.search = Some(summary);
-                for (path, bytes) in files {
-                    sink(path, bytes)?;
-                }
             }
             Err(d) => report.diagnostics.push(d),
         }

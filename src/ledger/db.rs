@@ -85,12 +85,37 @@ impl Ledger {
     fn configure(&self) -> rusqlite::Result<()> {
         // Another ingest or the feedback service may hold the write lock for a while.
         self.conn.busy_timeout(Duration::from_secs(60))?;
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.wal()?;
         // NORMAL is durable across crashes of the process in WAL mode; only an OS crash may
         // lose the last commits, which a re-ingest restores.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
         Ok(())
+    }
+
+    /// Switches the file to WAL (persistent, so usually already done). Two processes creating
+    /// the ledger at once race for the switch, and SQLite answers the loser "database is
+    /// locked" at once, without waiting on the busy timeout: retry for a while.
+    fn wal(&self) -> rusqlite::Result<()> {
+        let mut tries = 0;
+        loop {
+            let mode = self
+                .conn
+                .pragma_query_value(None, "journal_mode", |r| r.get::<_, String>(0))
+                .and_then(|mode| match mode.eq_ignore_ascii_case("wal") {
+                    true => Ok(()),
+                    false => self.conn.pragma_update(None, "journal_mode", "WAL"),
+                });
+            match mode {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy && tries < 200 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The schema version of the open file.
