@@ -3,7 +3,8 @@
 // It behaves like a plain static host: pretty URLs (`/a/` → `/a/index.html`), HTTP Range requests
 // answered with 206 and never compressed (several ranges in one request as
 // `multipart/byteranges`, as nginx, Apache and Caddy do; `{multiRange: false}` answers those
-// with the whole file instead, as hosts that support single ranges only do), whole responses
+// with the whole file instead, as hosts that support single ranges only do; `{ranges: false}`
+// ignores Range altogether), whole responses
 // gzipped when the browser asks. It logs every response with the bytes it put on the wire,
 // which is how the benchmark counts "bytes before the first result" for helpsite and Pagefind
 // alike.
@@ -26,7 +27,7 @@ const TYPES = {
 };
 
 /** Starts serving `root`; resolves to {url, log, close()}. */
-export async function serve(root, { multiRange = true } = {}) {
+export async function serve(root, { multiRange = true, ranges: rangesOk = true } = {}) {
   const log = [];
   const gzipped = new Map();
   const server = createServer(async (req, res) => {
@@ -47,7 +48,7 @@ export async function serve(root, { multiRange = true } = {}) {
       return send(404, await readFile(file), '.html');
     }
     const type = TYPES[extname(file)] || 'application/octet-stream';
-    const ranges = parseRanges(req.headers.range, info.size);
+    const ranges = rangesOk ? parseRanges(req.headers.range, info.size) : null;
     if (ranges && (ranges.length === 1 || multiRange)) {
       // Read only the ranges: a static host does not load a 40 MB pack to send 16 KiB of it.
       const size = info.size;
@@ -57,13 +58,13 @@ export async function serve(root, { multiRange = true } = {}) {
         return res.end();
       }
       const fh = await open(file);
-      const parts = [];
+      let parts;
       try {
-        for (const [start, end] of ranges) {
+        parts = await Promise.all(ranges.map(async ([start, end]) => {
           const part = Buffer.alloc(end + 1 - start);
           await fh.read(part, 0, part.length, start);
-          parts.push(part);
-        }
+          return part;
+        }));
       } finally {
         await fh.close();
       }

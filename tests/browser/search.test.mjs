@@ -195,13 +195,10 @@ test('opened from disk, search says it needs http(s) instead of failing silently
   await done();
 });
 
-test('the WebAssembly engine returns exactly the native results', async () => {
-  const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
-  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8'));
-  assert.ok(queries.length >= 20);
-  const { page, done } = await open('/');
+/** Runs `queries` through the search worker of the page at `base` (limit 10): the results JSON of each. */
+async function wasmResults(page, queries) {
   const cfg = await page.evaluate(() => ({ ...document.querySelector('[data-hs-search]').dataset }));
-  const wasm = await page.evaluate(async ({ cfg, queries }) => {
+  return page.evaluate(async ({ cfg, queries }) => {
     const worker = new Worker(cfg.worker);
     const answers = new Map();
     let ready;
@@ -219,10 +216,14 @@ test('the WebAssembly engine returns exactly the native results', async () => {
         answers.set(i + 1, r);
         worker.postMessage({ type: 'search', id: i + 1, query: { text: queries[i], limit: 10 } });
       });
-      out.push(msg.results ?? { error: msg.message });
+      out.push(msg.results ? { ...msg.results, rounds: msg.rounds } : { error: msg.message });
     }
     return out;
   }, { cfg, queries });
+}
+
+/** Asserts the WebAssembly results equal the native ones, rank for rank; the count with results. */
+function assertSameAsNative(queries, wasm, native) {
   let nonEmpty = 0;
   for (let i = 0; i < queries.length; i++) {
     const [w, n] = [wasm[i], native[i]];
@@ -234,6 +235,47 @@ test('the WebAssembly engine returns exactly the native results', async () => {
       `score of ${p.url} for ${JSON.stringify(queries[i])}: ${p.score} vs ${n.pages[j].score}`));
     if (n.pages.length) nonEmpty++;
   }
+  return nonEmpty;
+}
+
+test('the WebAssembly engine returns exactly the native results', async () => {
+  const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
+  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8'));
+  assert.ok(queries.length >= 20);
+  const { page, done } = await open('/');
+  const wasm = await wasmResults(page, queries);
+  const nonEmpty = assertSameAsNative(queries, wasm, native);
   assert.ok(nonEmpty >= 20, `only ${nonEmpty} queries have results: the parity test would prove little`);
+  // Each new query waits for at most two rounds of pack fetches (postings, then stored text).
+  const rounds = wasm.map((r) => r.rounds);
+  assert.ok(Math.max(...rounds) <= 2, `rounds per query: ${rounds}`);
+  assert.ok(rounds.some((r) => r === 2), `no query fetched anything: ${rounds}`);
   await done();
+});
+
+test('hosts that answer one range per request, or ignore Range, still give the same results', async () => {
+  const queries = JSON.parse(readFileSync(queriesFile, 'utf8')).slice(0, 8);
+  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8')).slice(0, 8);
+  for (const [what, options] of [['single ranges', { multiRange: false }], ['no ranges', { ranges: false }]]) {
+    const host = await serve(site, options);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${host.url}/`);
+      const wasm = await wasmResults(page, queries);
+      assert.ok(assertSameAsNative(queries, wasm, native) >= 5, what);
+      const pack = host.log.filter((e) => /\.pack$/.test(e.path));
+      const whole = pack.filter((e) => e.status === 200).length;
+      if (what === 'single ranges') {
+        // One multi-range request answered whole (and dropped), then single ranges only.
+        assert.equal(whole, 1, `${what}: ${JSON.stringify(pack.map((e) => e.status))}`);
+        assert.ok(pack.filter((e) => e.status === 206).length > 1, what);
+      } else {
+        assert.equal(whole, pack.length, what);
+      }
+    } finally {
+      await context.close();
+      await host.close();
+    }
+  }
 });

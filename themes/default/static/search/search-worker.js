@@ -34,6 +34,8 @@
 
 /** A query that keeps asking for bytes after this many rounds has met a broken host. */
 const MAX_ROUNDS = 6;
+/** Ranges per multi-range request: servers cap them (Apache at 200), and headers stay short. */
+const RANGES_PER_REQUEST = 48;
 
 let engine = null;
 let ready = null;
@@ -103,6 +105,13 @@ async function init({ glue, wasm, index, prefetched }) {
 
 /** Fetches the pack `ranges` ([start, end) pairs) and hands them to the engine. */
 async function fetchRanges(ranges) {
+  const batches = [];
+  for (let i = 0; i < ranges.length; i += RANGES_PER_REQUEST) batches.push(ranges.slice(i, i + RANGES_PER_REQUEST));
+  await Promise.all(batches.map(fetchBatch));
+}
+
+/** Fetches some pack ranges in one request where the host allows, else one request each. */
+async function fetchBatch(ranges) {
   if (wholePack) return wholePack;
   if (multiRange && ranges.length > 1) {
     const header = ranges.map(([start, end]) => `${start}-${end - 1}`).join(',');
