@@ -12,7 +12,6 @@ use helpsite_search::{ChunkStore, IndexStats, SectionDoc, build_index_with};
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
-use crate::output::Output;
 use crate::site::Site;
 
 /// Output folder of the index files.
@@ -139,17 +138,4 @@ pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published)
         took: start.elapsed(),
     };
     Ok((summary, files))
-}
-
-/// [`files`] added to an in-memory output (the preview server's).
-pub fn add(
-    site: &Site,
-    store: &dyn ChunkStore,
-    output: &mut Output,
-) -> Result<Summary, Diagnostic> {
-    let (summary, files) = files(site, store)?;
-    for (path, bytes) in files {
-        output.insert(path, bytes);
-    }
-    Ok(summary)
 }

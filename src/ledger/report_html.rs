@@ -8,19 +8,11 @@ use super::report::{Flag, PageReport, Report, WeeklyLinks};
 
 const FEEDBACK_ROWS: usize = 10;
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and double-quoted attribute values.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
