@@ -13,29 +13,18 @@
 // linked in 6 replies, 3 readers had already read it (so it carries two flags).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repo, bin, chromiumPath, shotsDir, CHROMIUM_ARGS, PHONE, DESKTOP, startPreview } from "./env.mjs";
 import { chromium } from "playwright-core";
 import { lowContrastInPage } from "./contrast.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const bin = path.resolve(process.env.HELPSITE_BIN ?? path.join(repo, "target", "debug", "helpsite"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const WAIT = 15000;
 
 let root, server, base, browser;
-let serverLog = "";
+let serverLog = () => "";
 
 function daysAgo(n) {
   return new Date(Date.now() - n * 86400000).toISOString().replace(/\.\d+Z$/, "Z");
@@ -67,19 +56,7 @@ before(async () => {
   writeFileSync(rows, ledgerRows());
   execFileSync(bin, ["feedback", "--root", root, "import", rows], { stdio: "pipe" });
   rmSync(rows);
-  server = spawn(bin, ["serve", "--root", root, "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60000);
-    server.stderr.on("data", (chunk) => {
-      serverLog += chunk;
-      const m = serverLog.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
-  });
+  ({ server, base, log: serverLog } = await startPreview(root));
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
 
@@ -88,7 +65,7 @@ after(async () => {
   if (server && server.exitCode === null) {
     const exited = new Promise((resolve) => server.on("exit", (code) => resolve(code)));
     server.kill("SIGINT");
-    assert.equal(await exited, 0, `Ctrl-C must stop the server cleanly:\n${serverLog}`);
+    assert.equal(await exited, 0, `Ctrl-C must stop the server cleanly:\n${serverLog()}`);
   }
   if (root) rmSync(root, { recursive: true, force: true });
 });

@@ -26,20 +26,10 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repo, bin, chromiumPath, shotsDir, CHROMIUM_ARGS, PHONE } from "./env.mjs";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const bin = path.resolve(process.env.HELPSITE_BIN ?? path.join(repo, "target", "debug", "helpsite"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const WAIT = 15000;
 // A title that must survive HTML attributes and URL encoding.
 const TRICKY_TITLE = `Senders & "domains" <setup>`;

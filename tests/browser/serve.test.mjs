@@ -14,26 +14,17 @@
 // stopped with SIGINT, as Ctrl-C would, and must exit cleanly.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repo, bin, chromiumPath, CHROMIUM_ARGS, startPreview } from "./env.mjs";
 import { chromium } from "playwright-core";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const bin = path.resolve(process.env.HELPSITE_BIN ?? path.join(repo, "target", "debug", "helpsite"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 const APPLE = "content/guide/apple.md";
 const WAIT = 15000;
 
 let root, server, base, browser;
-let serverLog = "";
+let serverLog = () => "";
 
 function write(rel, text) {
   const file = path.join(root, rel);
@@ -79,19 +70,7 @@ before(async () => {
   const filler = Array.from({ length: 60 }, (_, i) => `Filler paragraph ${i} to make the page long.`).join("\n\n");
   edit(APPLE, "Some words under the first heading.", `Some words under the first heading.\n\n${filler}`);
   mkdirSync(path.join(root, "static"));
-  server = spawn(bin, ["serve", "--root", root, "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
-  base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60000);
-    server.stderr.on("data", (chunk) => {
-      serverLog += chunk;
-      const m = serverLog.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${serverLog}`)));
-  });
+  ({ server, base, log: serverLog } = await startPreview(root));
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
 
@@ -101,8 +80,8 @@ after(async () => {
     const exited = new Promise((resolve) => server.on("exit", (code, signal) => resolve({ code, signal })));
     server.kill("SIGINT");
     const { code } = await exited;
-    assert.equal(code, 0, `Ctrl-C must stop the server cleanly:\n${serverLog}`);
-    assert.match(serverLog, /stopping/);
+    assert.equal(code, 0, `Ctrl-C must stop the server cleanly:\n${serverLog()}`);
+    assert.match(serverLog(), /stopping/);
   }
   if (root) rmSync(root, { recursive: true, force: true });
 });

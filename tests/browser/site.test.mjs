@@ -17,25 +17,17 @@ import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repo, chromiumPath, shotsDir, CHROMIUM_ARGS } from "./env.mjs";
 import { serve } from "./server.mjs";
 import { lowContrastInPage } from "./contrast.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
 const publicDir = path.resolve(process.env.HELPSITE_PUBLIC ?? path.join(repo, "public"));
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const shotsDir = path.resolve(process.env.HELPSITE_SCREENSHOTS ?? path.join(repo, "target", "screenshots"));
 
 const VIEWPORTS = {
   phone: { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
   desktop: { width: 1280, height: 900, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
 };
 const SCHEMES = ["light", "dark"];
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 
 // ---- finding the pages to open in the built site ----
 
