@@ -150,10 +150,13 @@ async function helpsiteWarm(browser, server) {
     await window.hsBenchMark();
     const times = [];
     const rounds = [];
+    const timing = [];
     for (let i = 0; i < queries.length; i++) {
       const t0 = performance.now();
-      rounds.push((await ask(i + 2, queries[i])).rounds);
+      const r = await ask(i + 2, queries[i]);
+      rounds.push(r.rounds);
       times.push(performance.now() - t0);
+      timing.push(r.timing);
     }
     // The same queries again: every byte is at hand, so this is the engine's time in wasm.
     const cached = [];
@@ -162,7 +165,7 @@ async function helpsiteWarm(browser, server) {
       await ask(queries.length + i + 2, queries[i]);
       cached.push(performance.now() - t0);
     }
-    return { times, rounds, cached };
+    return { times, rounds, cached, timing };
   }, { queries: WARM, limit: LIMIT });
   const packRequests = server.log.slice(from).filter((e) => /\.pack$/.test(e.path)).length;
   await context.close();
@@ -265,6 +268,15 @@ for (const { n, p, hc, pc, hw, pw, hs, load } of rows) {
   console.log(`  helpsite warm query: ${median(hw.rounds).toFixed(0)} rounds of fetches (median, max ${Math.max(...hw.rounds)}),`
     + ` ${hw.packRequests.toFixed(1)} pack requests (single-range host: ${hs.packRequests.toFixed(1)});`
     + ` same queries with the bytes cached (wasm time): p50 ${pct(hw.cached, 50).toFixed(1)} ms, p95 ${pct(hw.cached, 95).toFixed(1)} ms`);
+  // Where a warm query's time goes, step by step: engine (wasm) time, then the fetch it waited for.
+  const steps = Math.max(...hw.timing.map((t) => t.length));
+  for (let s = 0; s < steps; s++) {
+    const at = hw.timing.filter((t) => t[s]).map((t) => t[s]);
+    const fmt = (xs) => `p50 ${pct(xs, 50).toFixed(1)} p95 ${pct(xs, 95).toFixed(1)}`;
+    console.log(`    step ${s + 1}: engine ms ${fmt(at.map((t) => t[0]))}`
+      + (at.some((t) => t[1]) ? `; fetch ms ${fmt(at.map((t) => t[1]))}; ranges ${fmt(at.map((t) => t[2] || 0))}` : ''));
+  }
+  if (process.env.HS_BENCH_DUMP) console.log(JSON.stringify(WARM.map((q, i) => [q, hw.times[i].toFixed(1), hw.timing[i].map((t) => t.map((x) => +x.toFixed(1)))])));
 }
 
 function availableCores() {

@@ -1,6 +1,7 @@
 //! The preview server's routes, and serving site files from the current snapshot as a careful
-//! static host would: pretty URLs, the site's own 404 page, ETag revalidation, single byte
-//! ranges (the browser search reads its index by range), and gzip for clients that accept it.
+//! static host would: pretty URLs, the site's own 404 page, ETag revalidation, byte ranges, one
+//! or several per request (`multipart/byteranges`, as nginx does: the browser search reads its
+//! index pack a round of ranges at a time), and gzip for clients that accept it.
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
 use super::figures::{self, Figures};
 use super::snapshot::{Entry, Snapshot, reload_tag};
@@ -33,8 +35,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/search", get(api::search))
         .route("/_helpsite/feedback", get(report::feedback_report))
         .fallback(site_file)
-        // Skips event streams, ranges and tiny bodies by itself.
-        .layer(CompressionLayer::new().gzip(true))
+        // Skips event streams, single ranges and tiny bodies by itself; ranges are never
+        // compressed by static hosts, so neither is a response of several.
+        .layer(CompressionLayer::new().gzip(true).compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("multipart/byteranges")),
+        ))
         .with_state(state)
 }
 
@@ -150,6 +155,21 @@ fn respond(entry: &Served, headers: &HeaderMap) -> Response {
             )
                 .into_response()
         }
+        Some(RangeAnswer::Parts(parts)) => {
+            let (boundary, body) = multipart(entry, &parts);
+            let [ct, etag, cache, accept, nosniff] = common_headers(entry);
+            let ct = (
+                ct.0,
+                HeaderValue::from_str(&format!("multipart/byteranges; boundary={boundary}"))
+                    .expect("boundary is a valid header value"),
+            );
+            (
+                StatusCode::PARTIAL_CONTENT,
+                [ct, etag, cache, accept, nosniff],
+                body,
+            )
+                .into_response()
+        }
         Some(RangeAnswer::Unsatisfiable) => {
             let content_range = format!("bytes */{total}");
             (
@@ -187,12 +207,44 @@ fn etag_matches(header: &HeaderValue, etag: &HeaderValue) -> bool {
         .any(|t| t == "*" || t.trim_start_matches("W/") == ours)
 }
 
+/// The body of a `multipart/byteranges` answer (RFC 9110 §14.6) and its boundary. The boundary
+/// is drawn from the entry's ETag: a reader finds each part by its Content-Range, and no part
+/// of our own files carries that line.
+fn multipart(entry: &Served, parts: &[(u64, u64)]) -> (String, Bytes) {
+    let tag = entry.etag.to_str().unwrap_or_default().trim_matches('"');
+    let boundary = format!("helpsite-ranges-{tag}");
+    let ct = entry
+        .content_type
+        .to_str()
+        .unwrap_or("application/octet-stream");
+    let total = entry.body.len();
+    let size: u64 = parts.iter().map(|(s, e)| e + 1 - s + 128).sum();
+    let mut body = Vec::with_capacity(size as usize);
+    for &(start, end) in parts {
+        body.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Type: {ct}\r\nContent-Range: bytes {start}-{end}/{total}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&entry.body[start as usize..=end as usize]);
+    }
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (boundary, Bytes::from(body))
+}
+
+/// More ranges than this in one request are answered with the whole file: a request for many
+/// tiny ranges costs the server more than the file (RFC 9110 §14.2 allows ignoring Range).
+const MAX_PARTS: usize = 100;
+
 #[derive(Debug, PartialEq, Eq)]
 enum RangeAnswer {
     /// Inclusive byte range.
     Partial(u64, u64),
+    /// Several inclusive ranges, in the order asked, none overlapping.
+    Parts(Vec<(u64, u64)>),
     Unsatisfiable,
-    /// Ignore the header: other units, or several ranges (allowed by RFC 9110 §14.2).
+    /// Ignore the header: other units, too many or overlapping ranges (RFC 9110 §14.2).
     Whole,
 }
 
@@ -203,14 +255,21 @@ fn byte_range(header: &str, total: u64) -> RangeAnswer {
     let Ok(parsed) = http_range_header::parse_range_header(header) else {
         return RangeAnswer::Unsatisfiable;
     };
-    if parsed.ranges.len() > 1 {
+    let several = parsed.ranges.len() > 1;
+    if parsed.ranges.len() > MAX_PARTS {
         return RangeAnswer::Whole;
     }
     match parsed.validate(total) {
+        Ok(ranges) if total > 0 && several => {
+            RangeAnswer::Parts(ranges.iter().map(|r| (*r.start(), *r.end())).collect())
+        }
         Ok(ranges) if total > 0 => {
             let r = &ranges[0];
             RangeAnswer::Partial(*r.start(), *r.end())
         }
+        // Several ranges of which some overlap or lie beyond the end: the whole file is a
+        // correct answer, and simpler for the client than a partial set.
+        Err(_) if several && total > 0 => RangeAnswer::Whole,
         _ => RangeAnswer::Unsatisfiable,
     }
 }
@@ -289,7 +348,10 @@ mod tests {
             ("bytes=-11", 10, Unsatisfiable),
             ("bytes=0-0", 0, Unsatisfiable),
             ("bytes=x-y", 10, Unsatisfiable),
-            ("bytes=0-1,4-5", 10, Whole),
+            ("bytes=0-1,4-5", 10, Parts(vec![(0, 1), (4, 5)])),
+            ("bytes=6-7,0-1", 10, Parts(vec![(6, 7), (0, 1)])),
+            ("bytes=0-4,3-5", 10, Whole),
+            ("bytes=0-1,20-30", 10, Whole),
             ("items=0-1", 10, Whole),
         ] {
             assert_eq!(byte_range(header, total), expected, "{header} of {total}");

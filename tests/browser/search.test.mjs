@@ -11,11 +11,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './search-server.mjs';
+import { startPreview } from './env.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const site = join(repo, 'target/search-test-site');
@@ -196,6 +198,37 @@ test('opened from disk, search says it needs http(s) instead of failing silently
 });
 
 /** Runs `queries` through the search worker of the page at `base` (limit 10): the results JSON of each. */
+test('in helpsite serve, each round of pack reads is one multi-range request', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'helpsite-search-serve-'));
+  cpSync(join(repo, 'content'), join(root, 'content'), { recursive: true });
+  cpSync(join(repo, 'site.yaml'), join(root, 'site.yaml'));
+  const preview = await startPreview(root);
+  const context = await browser.newContext();
+  try {
+    const packs = [];
+    context.on('response', (r) => {
+      if (/\.pack$/.test(r.url())) {
+        packs.push({ status: r.status(), type: r.headers()['content-type'] || '', range: r.request().headers().range || '' });
+      }
+    });
+    const page = await context.newPage();
+    await page.goto(preview.base);
+    const queries = JSON.parse(readFileSync(queriesFile, 'utf8')).slice(0, 6);
+    const wasm = await wasmResults(page, queries);
+    assert.ok(wasm.every((r) => !r.error) && wasm.filter((r) => r.pages.length).length >= 4, JSON.stringify(wasm));
+    const rounds = wasm.reduce((n, r) => n + r.rounds, 0);
+    assert.ok(rounds >= 4, `rounds: ${rounds}`);
+    assert.equal(packs.length, rounds, `one request per round: ${JSON.stringify(packs)}`);
+    const multi = packs.filter((p) => p.range.includes(','));
+    assert.ok(multi.length > 0, `no round asked for several ranges: ${JSON.stringify(packs)}`);
+    for (const p of multi) assert.ok(p.status === 206 && p.type.startsWith('multipart/byteranges'), JSON.stringify(p));
+  } finally {
+    await context.close();
+    preview.server.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 async function wasmResults(page, queries) {
   const cfg = await page.evaluate(() => ({ ...document.querySelector('[data-hs-search]').dataset }));
   return page.evaluate(async ({ cfg, queries }) => {

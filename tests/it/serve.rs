@@ -331,6 +331,39 @@ fn byte_ranges() {
     assert_eq!(gz.status, 206);
     assert_eq!(gz.header("content-encoding"), None);
     assert_eq!(gz.body, &data()[..100]);
+    // Several ranges at once, as the search worker asks: one multipart answer, never gzipped.
+    let multi = site.get_with(
+        "/guide/data.bin",
+        &[
+            ("Range", "bytes=3000-3009,100-199"),
+            ("Accept-Encoding", "gzip"),
+        ],
+    );
+    assert_eq!(multi.status, 206);
+    assert_eq!(multi.header("content-encoding"), None);
+    let ct = multi.header("content-type").unwrap();
+    let boundary = ct
+        .strip_prefix("multipart/byteranges; boundary=")
+        .unwrap_or_else(|| panic!("content type `{ct}`"));
+    let mut expected = Vec::new();
+    for (start, end) in [(3000, 3009), (100, 199)] {
+        expected.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Type: application/octet-stream\r\n\
+                 Content-Range: bytes {start}-{end}/4096\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        expected.extend_from_slice(&data()[start..=end]);
+    }
+    expected.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    assert_eq!(multi.body, expected);
+    let overlapping = site.get_with("/guide/data.bin", &[("Range", "bytes=0-99,50-149")]);
+    assert_eq!(
+        overlapping.status, 200,
+        "overlapping ranges get the whole file"
+    );
+    assert_eq!(overlapping.body, data());
 }
 
 #[test]

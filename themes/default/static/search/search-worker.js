@@ -25,9 +25,10 @@
  *   {type: 'search', id, query}          query = {text, limit, section, kind}
  * Replies:
  *   {type: 'ready', ms, stats}           engine open; ms since init
- *   {type: 'results', id, results, ms, rounds}
+ *   {type: 'results', id, results, ms, rounds, timing}
  *                                        results = the `Results` JSON of helpsite-search; rounds =
- *                                        rounds of pack fetches this query waited for
+ *                                        rounds of pack fetches this query waited for; timing =
+ *                                        [engine ms, fetch ms, ranges fetched] per search step
  *   {type: 'error', id?, message}
  */
 'use strict';
@@ -213,13 +214,18 @@ function indexOf(bytes, text, from) {
 async function answer(msg) {
   const started = performance.now();
   const query = JSON.stringify(msg.query);
+  const timing = []; // [engine ms, fetch ms, ranges] per step: where a query's time goes
   for (let rounds = 0; rounds <= MAX_ROUNDS; rounds++) {
+    const t0 = performance.now();
     const step = JSON.parse(engine.search(query));
+    const t1 = performance.now();
     if (step.results) {
-      self.postMessage({ type: 'results', id: msg.id, results: step.results, ms: performance.now() - started, rounds });
+      timing.push([t1 - t0, 0, 0]);
+      self.postMessage({ type: 'results', id: msg.id, results: step.results, ms: performance.now() - started, rounds, timing });
       return;
     }
     await fetchRanges(step.need);
+    timing.push([t1 - t0, performance.now() - t1, step.need.length]);
     if (pending) return; // a newer query arrived meanwhile; the bytes fetched stay useful
   }
   throw new Error(`the search index still needs bytes after ${MAX_ROUNDS} rounds of fetches`);
