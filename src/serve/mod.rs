@@ -25,7 +25,9 @@ pub mod events;
 pub mod figures;
 pub mod http;
 pub mod incremental;
+pub mod indexer;
 pub mod overlay;
+pub mod publish;
 pub mod rebuild;
 pub mod report;
 pub mod server;
@@ -35,7 +37,7 @@ pub mod urlpath;
 pub mod watcher;
 
 pub use args::ServeArgs;
-pub use builder::{SiteBuilder, Update};
+pub use builder::{Deferred, IndexFiles, SiteBuilder, Update};
 pub use change::ChangeKind;
 pub use server::{Preview, start};
 
