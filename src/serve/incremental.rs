@@ -448,8 +448,9 @@ impl SiteBuilder for Incremental {
 
     fn deferred(&mut self) -> Option<Deferred> {
         let model = self.model.as_ref().filter(|_| self.search.stale)?;
-        let docs = model.docs.clone()?;
+        // Cleared first: were it left set, the rebuild loop would ask again every idle period.
         self.search.stale = false;
+        let docs = model.docs.clone()?;
         let store = Arc::clone(&self.search.store);
         let version = self.search.version;
         let base_path = model.site.config.base_path().to_string();

@@ -1,7 +1,8 @@
 //! The site as served: an immutable map of output path to bytes, replaced as a whole.
 //!
-//! A rebuild prepares the next [`Snapshot`] on the side and swaps it in with one atomic store;
-//! requests hold an `Arc` of the snapshot they started with. So a reader never sees half a
+//! A rebuild prepares the next [`Snapshot`] on the side and swaps it in with one atomic store
+//! (under `publish.rs`'s lock, since the search index thread swaps too; the files are hashed
+//! before it, see [`Hashed`]); requests hold an `Arc` of the snapshot they started with. So a reader never sees half a
 //! build, and the reload event, sent after the swap, can never race the write (the Zola,
 //! mdBook and Hugo bug the product notes call out).
 //!
