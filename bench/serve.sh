@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark `helpsite serve` on the 1,000- and 10,000-page corpora: time from saving a one-page
-# edit to the reload event (median and p95 of 20 edits), a title edit (every page re-rendered)
-# and a full rebuild (site.yaml touched). Target: one-page edit under 50 ms median at 10k.
+# edit to the reload event (median and p95 of 20 edits), to /api/search finding it, a second
+# save landing during the first one's search index update (to its reload: it must not wait for
+# the index), a title edit (every page re-rendered) and a full rebuild (site.yaml touched).
+# Target: one-page edit under 50 ms median at 10k, with or without an index update running.
 #
 # usage: bench/serve.sh [PAGES...]        (default: 1000 10000)
 # Corpora are generated once into bench/corpus/ (gitignored) and reused.

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Time `helpsite serve`: from saving an edit to the reload event arriving on the event stream.
 
-usage: serve_edit.py --bin target/release/helpsite --root SITE [--edits 20] [--full 5]
+usage: serve_edit.py --bin target/release/helpsite --root SITE [--edits 20] [--full 5] [--during 12]
 
 Starts `helpsite serve --port 0` on SITE, listens on /_helpsite/events like an open page, and:
   1. saves a body-only edit to one page EDITS times (a different page each time) and times
      save → `reload` event naming that page;
   2. saves a new word into one page FULL times and times save → /api/search finding the page
      (the index update is deferred until no save is waiting);
-  3. changes one page's title (every page shows the navigation, so all are re-rendered) FULL times;
-  4. changes site.yaml's description FULL times (a full rebuild: the model is reloaded and every
+  3. saves a page, then another page DURING times 300-600 ms later, while the first edit's
+     deferred search index update runs, and times the second save -> its `reload` event and
+     -> /api/search finding the second page's new word (the index converges to both edits);
+  4. changes one page's title (every page shows the navigation, so all are re-rendered) FULL times;
+  5. changes site.yaml's description FULL times (a full rebuild: the model is reloaded and every
      page rendered, and every page changes).
 The clock starts after the file is closed and stops when the event is read by this client, so
 the figures include the debounce window, the rebuild, the snapshot swap and the SSE delivery.
@@ -113,6 +116,7 @@ def main():
     ap.add_argument("--root", required=True)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--full", type=int, default=5)
+    ap.add_argument("--during", type=int, default=12)
     args = ap.parse_args()
     root = os.path.abspath(args.root)
 
@@ -174,6 +178,32 @@ def main():
             timed_save(events, path, original, reloads(url_of(rel)))
             time.sleep(2)
 
+        # A second save while the first one's index update runs (it starts once no save came
+        # for 250 ms and takes about a second at 10,000 pages): its reload must not wait for it.
+        during, during_search = [], []
+        delays = [0.3, 0.4, 0.5, 0.6]
+        for n in range(args.during):
+            first, second = chosen[n % len(chosen)], chosen[(n + 1) % len(chosen)]
+            first_path, second_path = os.path.join(root, first), os.path.join(root, second)
+            first_text, second_text = open(first_path).read(), open(second_path).read()
+            saved_first = time.perf_counter()
+            timed_save(events, first_path, first_text + "\nA zqxfirst%d paragraph.\n" % n, reloads(url_of(first)))
+            time.sleep(max(0.0, delays[n % len(delays)] - (time.perf_counter() - saved_first)))
+            word = "zqxduring%d" % n
+            events.drain()
+            with open(second_path, "w") as f:
+                f.write(second_text + "\nA %s paragraph.\n" % word)
+            saved = time.perf_counter()
+            during.append((events.wait(reloads(url_of(second))) - saved) * 1000)
+            while url_of(second) not in search_urls(port, word):
+                if time.perf_counter() - saved > 120:
+                    sys.exit("error: the second edit never reached the search index")
+                time.sleep(0.01)
+            during_search.append((time.perf_counter() - saved) * 1000)
+            timed_save(events, first_path, first_text, reloads(url_of(first)))
+            timed_save(events, second_path, second_text, reloads(url_of(second)))
+            time.sleep(2.5)
+
         title = []
         rel = chosen[0]
         path = os.path.join(root, rel)
@@ -203,6 +233,11 @@ def main():
           % (statistics.median(edit), percentile(edit, 95), len(edit), min(edit), max(edit)))
     print("  one-page edit -> in /api/search: median %6.1f ms  (n=%d, max %.1f)"
           % (statistics.median(searched), len(searched), max(searched)))
+    if during:
+        print("  save during an index update -> reload event : median %6.1f ms  p95 %6.1f ms  (n=%d, min %.1f, max %.1f)"
+              % (statistics.median(during), percentile(during, 95), len(during), min(during), max(during)))
+        print("  save during an index update -> in /api/search: median %6.1f ms  (n=%d, max %.1f)"
+              % (statistics.median(during_search), len(during_search), max(during_search)))
     print("  title edit (all pages render) : median %6.1f ms  (n=%d)" % (statistics.median(title), len(title)))
     print("  site.yaml (full rebuild)      : median %6.1f ms  (n=%d)" % (statistics.median(full), len(full)))
 

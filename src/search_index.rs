@@ -29,7 +29,9 @@ pub fn documents(site: &Site) -> Vec<SectionDoc> {
     site.pages().iter().flat_map(page_documents).collect()
 }
 
-fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
+/// The search documents of one page, lead first. They depend on the page alone, so the
+/// preview server keeps them per page and redoes only an edited page's.
+pub fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
     // The top-level section is the first folder of the source path; root pages have none.
     let section = page
         .source
@@ -122,8 +124,21 @@ impl ChunkStore for DiskStore {
 /// published files, as output paths under `search/`, with what it took.
 pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published), Diagnostic> {
     let start = Instant::now();
-    let docs = documents(site);
-    let built = build_index_with(&docs, store).map_err(|e| {
+    let (stats, files) = files_of(&documents(site), store)?;
+    let summary = Summary {
+        stats,
+        took: start.elapsed(),
+    };
+    Ok((summary, files))
+}
+
+/// Builds the index of `docs` (all of a site's, in page order) and returns its published
+/// files, as output paths under `search/`.
+pub fn files_of(
+    docs: &[SectionDoc],
+    store: &dyn ChunkStore,
+) -> Result<(IndexStats, Published), Diagnostic> {
+    let built = build_index_with(docs, store).map_err(|e| {
         Diagnostic::error(format!("cannot build the search index: {e}"))
             .hint("this is a bug in helpsite; please report it with the site that shows it")
     })?;
@@ -133,9 +148,5 @@ pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published)
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
         .collect();
-    let summary = Summary {
-        stats,
-        took: start.elapsed(),
-    };
-    Ok((summary, files))
+    Ok((stats, files))
 }

@@ -4,6 +4,10 @@
 //! once, then for an incremental one per batch of changes, and serves the bytes it gets back.
 //! Keeping the seam this small lets the HTTP, live-reload and watcher parts be tested with a
 //! fake builder, and keeps `content`, `markdown` and `render` free of anything serve-specific.
+//!
+//! Slow work a build can leave for later (the search index of edited pages) crosses the seam
+//! as a [`Deferred`] job: a closure over a snapshot of what it needs, so it runs on the search
+//! index thread while the builder takes the next change.
 
 use crate::diagnostics::Diagnostics;
 
@@ -24,6 +28,37 @@ pub struct Update {
     pub base_path: String,
     /// Warnings to print; a build with errors is an `Err` instead.
     pub warnings: Diagnostics,
+    /// Set when this update brings a search index (or says the site has none): the server
+    /// publishes only the newest index and keeps the one before it served a while.
+    pub index: Option<IndexFiles>,
+}
+
+/// The search index an [`Update`] brings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexFiles {
+    /// Which content the index was built from: each content change gets a higher number, so
+    /// an index built from older content than the one served is never published over it.
+    pub version: u64,
+    /// Its output paths among the update's files (manifest, hot file, pack); empty when the
+    /// site has search turned off.
+    pub paths: Vec<String>,
+}
+
+/// Deferred work, ready to run on another thread: it owns (shares) everything it reads, so the
+/// builder can take the next change meanwhile.
+pub struct Deferred {
+    /// The content version the work's update will carry (see [`IndexFiles::version`]); work
+    /// already outdated when its turn comes is skipped.
+    pub version: u64,
+    pub work: Box<dyn FnOnce() -> Result<Update, Diagnostics> + Send>,
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A build pipeline that keeps its parsed model between calls.
@@ -44,9 +79,10 @@ pub trait SiteBuilder: Send + 'static {
         false
     }
 
-    /// Does the deferred work, once no change is waiting. Its update is published without
-    /// telling open pages: nothing they show changed.
-    fn deferred(&mut self) -> Result<Option<Update>, Diagnostics> {
-        Ok(None)
+    /// Hands over the deferred work, once no change is waiting; it must return at once (the
+    /// work runs later, on the search index thread). Its update is published without telling
+    /// open pages: nothing they show changed.
+    fn deferred(&mut self) -> Option<Deferred> {
+        None
     }
 }

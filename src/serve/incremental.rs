@@ -18,9 +18,12 @@
 //! and renders everything, search index included.
 //!
 //! The search index is the slow part of a one-page edit, so it is deferred: the page's reload
-//! goes out first, and once no save is waiting the index is rebuilt from the in-memory chunk
-//! store (only the edited page's chunk is indexed again). The index files before it stay
-//! served, so a page whose search worker already opened them keeps working.
+//! goes out first, and once no save is waiting [`SiteBuilder::deferred`] hands the search index
+//! thread a [`Deferred`] job over a snapshot of the documents (each page's are kept behind an
+//! `Arc`, so the snapshot costs a pointer per page) and the shared in-memory chunk store (only
+//! the edited pages' chunks are indexed again). The builder is free for the next save at once;
+//! the job's update carries the content version it was made from, so the server never
+//! publishes it over a newer index (see `publish.rs`).
 //!
 //! Errors: a page that no longer parses keeps its last good version in the model (so links into
 //! it do not all break) and its errors are repeated until it is fixed. Output rendered by a
@@ -28,8 +31,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use helpsite_search::MemoryStore;
+use helpsite_search::{MemoryStore, SectionDoc};
 use rayon::prelude::*;
 
 use crate::content::{self, Page};
@@ -42,7 +46,7 @@ use crate::render::{Renderer, extras, reserved};
 use crate::search_index;
 use crate::site::{LoadOptions, Site};
 
-use super::builder::{SiteBuilder, Update};
+use super::builder::{Deferred, IndexFiles, SiteBuilder, Update};
 use super::change::ChangeKind;
 
 pub struct Incremental {
@@ -59,33 +63,22 @@ pub struct Incremental {
     search: SearchState,
 }
 
-/// The preview's search index: its chunk store, and whether edits are not in it yet.
+/// The preview's search index, as far as the builder knows it.
 #[derive(Default)]
 struct SearchState {
-    store: MemoryStore,
+    /// Indexed chunks by content key; shared with the search index thread's jobs.
+    store: Arc<MemoryStore>,
+    /// The content version: raised by every build that may change what the index holds.
+    version: u64,
+    /// Edits since the last index (built or handed over as a job) are not in it.
     stale: bool,
-    /// Output paths of the current index files, and of the ones before (still served).
-    current: Vec<String>,
-    previous: Vec<String>,
-}
-
-impl SearchState {
-    /// Records the paths of newly built index files; returns the paths to stop serving.
-    fn published(&mut self, paths: Vec<String>) -> Vec<String> {
-        self.stale = false;
-        let gone = std::mem::replace(
-            &mut self.previous,
-            std::mem::replace(&mut self.current, paths),
-        );
-        gone.into_iter()
-            .filter(|p| !self.current.contains(p) && !self.previous.contains(p))
-            .collect()
-    }
 }
 
 struct Model {
     site: Site,
     renderer: Renderer,
+    /// Each page's search documents, by page index; `None` when search is off.
+    docs: Option<Vec<Arc<[SectionDoc]>>>,
     /// Link problems of each page, by page index.
     page_links: Vec<Vec<Diagnostic>>,
     /// Alias, nav, reserved-path and troubleshooting-flow problems.
@@ -97,6 +90,8 @@ struct Pending {
     files: BTreeMap<String, Vec<u8>>,
     removed: BTreeSet<String>,
     complete: bool,
+    /// The index among `files` (a full build's).
+    index: Option<IndexFiles>,
 }
 
 impl Pending {
@@ -188,6 +183,7 @@ impl Incremental {
             complete: pending.complete,
             base_path,
             warnings: diagnostics,
+            index: pending.index,
         })
     }
 
@@ -219,9 +215,16 @@ impl Incremental {
                         alias_urls.insert(content::url::alias_url(base, alias));
                     }
                     model.site.replace_page(i, page);
+                    if let Some(docs) = &mut model.docs {
+                        docs[i] = page_docs(&model.site.pages()[i]);
+                    }
                     edited.push(i);
                 }
             }
+        }
+        if !edited.is_empty() {
+            self.search.version += 1;
+            self.search.stale |= model.docs.is_some();
         }
         model.recheck_links(&edited, &effects);
         let mut diagnostics = Diagnostics::default();
@@ -311,7 +314,7 @@ impl Incremental {
 }
 
 impl Model {
-    fn new(site: Site, renderer: Renderer) -> Model {
+    fn new(site: Site, renderer: Renderer, docs: Option<Vec<Arc<[SectionDoc]>>>) -> Model {
         let page_links = site
             .pages()
             .par_iter()
@@ -320,6 +323,7 @@ impl Model {
         let mut model = Model {
             site,
             renderer,
+            docs,
             page_links,
             site_links: Vec::new(),
         };
@@ -369,27 +373,44 @@ impl SiteBuilder for Incremental {
         let Some(site) = site else {
             return self.finish(diagnostics);
         };
+        self.search.version += 1;
         match Renderer::new(&site, true) {
             Ok(renderer) => {
                 let (mut output, errors) = renderer.render_all(&site);
                 self.needs_full |= !errors.is_empty();
                 diagnostics.extend(errors);
-                if site.config.search.enabled {
-                    match search_index::files(&site, &self.search.store) {
+                let docs = site
+                    .config
+                    .search
+                    .enabled
+                    .then(|| site.pages().par_iter().map(page_docs).collect::<Vec<_>>());
+                // The index is built here, not deferred: a full build reloads every page, and
+                // they should find an index of what they show. A site with search off says so
+                // with an empty index, so no older index is published after it.
+                let paths = match &docs {
+                    None => Some(Vec::new()),
+                    Some(docs) => match search_index::files_of(&flatten(docs), &*self.search.store)
+                    {
                         Ok((_, files)) => {
                             let paths = files.iter().map(|(p, _)| p.clone()).collect();
-                            // A full build reloads every page: the old files can go at once.
-                            self.search.published(paths);
-                            self.search.previous.clear();
                             for (path, bytes) in files {
                                 output.insert(path, bytes);
                             }
+                            Some(paths)
                         }
-                        Err(d) => diagnostics.push(d),
-                    }
-                }
+                        Err(d) => {
+                            diagnostics.push(d);
+                            None
+                        }
+                    },
+                };
+                self.search.stale = false;
+                self.pending.index = paths.map(|paths| IndexFiles {
+                    version: self.search.version,
+                    paths,
+                });
                 self.pending.take_all(output);
-                self.model = Some(Model::new(site, renderer));
+                self.model = Some(Model::new(site, renderer, docs));
             }
             Err(errors) => {
                 diagnostics.extend(errors);
@@ -413,11 +434,7 @@ impl SiteBuilder for Incremental {
         let result = if looks_only {
             self.rerender()
         } else {
-            let result = self.pages_only(changes);
-            if let (Some(_), Some(model)) = (&result, &self.model) {
-                self.search.stale |= model.site.config.search.enabled;
-            }
-            result
+            self.pages_only(changes)
         };
         match result {
             Some(result) => result,
@@ -429,24 +446,41 @@ impl SiteBuilder for Incremental {
         self.search.stale && self.model.is_some()
     }
 
-    fn deferred(&mut self) -> Result<Option<Update>, Diagnostics> {
-        let Some(model) = self.model.as_ref().filter(|_| self.search.stale) else {
-            return Ok(None);
+    fn deferred(&mut self) -> Option<Deferred> {
+        let model = self.model.as_ref().filter(|_| self.search.stale)?;
+        // Cleared first: were it left set, the rebuild loop would ask again every idle period.
+        self.search.stale = false;
+        let docs = model.docs.clone()?;
+        let store = Arc::clone(&self.search.store);
+        let version = self.search.version;
+        let base_path = model.site.config.base_path().to_string();
+        let work = move || {
+            let (_, files) = search_index::files_of(&flatten(&docs), &*store)
+                .map_err(|d| Diagnostics(vec![d]))?;
+            let paths = files.iter().map(|(p, _)| p.clone()).collect();
+            Ok(Update {
+                files,
+                removed: Vec::new(),
+                complete: false,
+                base_path,
+                warnings: Diagnostics::default(),
+                index: Some(IndexFiles { version, paths }),
+            })
         };
-        let site = &model.site;
-        let (_, files) =
-            search_index::files(site, &self.search.store).map_err(|d| Diagnostics(vec![d]))?;
-        let removed = self
-            .search
-            .published(files.iter().map(|(p, _)| p.clone()).collect());
-        Ok(Some(Update {
-            files,
-            removed,
-            complete: false,
-            base_path: site.config.base_path().to_string(),
-            warnings: Diagnostics::default(),
-        }))
+        Some(Deferred {
+            version,
+            work: Box::new(work),
+        })
     }
+}
+
+fn page_docs(page: &Page) -> Arc<[SectionDoc]> {
+    search_index::page_documents(page).collect()
+}
+
+/// The site's documents in page order, as the index wants them.
+fn flatten(docs: &[Arc<[SectionDoc]>]) -> Vec<SectionDoc> {
+    docs.iter().flat_map(|d| d.iter().cloned()).collect()
 }
 
 /// `content/guide/a.md` → `guide/a.md`, `/`-separated as the model keys pages.

@@ -7,8 +7,11 @@
 //! 3. [`rebuild`] asks the builder for an incremental build, swaps the new snapshot in, and
 //!    only then tells open pages through [`events`] (Server-Sent Events): reload, swap the
 //!    stylesheet, or show the errors in an overlay ([`overlay`], `assets/livereload.js`).
+//! 4. Once no save is waiting, the builder's deferred work (the edited pages' search index)
+//!    goes to the [`indexer`] thread, which swaps its files in without a reload. Both threads
+//!    swap through [`publish`], which never lets an index of older content replace a newer one.
 //!
-//! 4. With a reply-link ledger (issue 5), [`report`] shows the writer report at
+//! 5. With a reply-link ledger (issue 5), [`report`] shows the writer report at
 //!    `/_helpsite/feedback`, and each served page gets a [`banner`] with its figures, taken
 //!    from the same report and cached by [`figures`].
 //!
@@ -25,7 +28,9 @@ pub mod events;
 pub mod figures;
 pub mod http;
 pub mod incremental;
+pub mod indexer;
 pub mod overlay;
+pub mod publish;
 pub mod rebuild;
 pub mod report;
 pub mod server;
@@ -35,7 +40,7 @@ pub mod urlpath;
 pub mod watcher;
 
 pub use args::ServeArgs;
-pub use builder::{SiteBuilder, Update};
+pub use builder::{Deferred, IndexFiles, SiteBuilder, Update};
 pub use change::ChangeKind;
 pub use server::{Preview, start};
 

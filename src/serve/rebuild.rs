@@ -4,7 +4,11 @@
 //! It runs on its own thread and owns the [`SiteBuilder`], so builds never overlap and the
 //! builder needs no locking. A failed build leaves the last good snapshot in place and sends
 //! the overlay; the terminal gets the same diagnostics.
+//!
+//! Deferred work (the search index) is handed to the [`Indexer`] thread, never done here: the
+//! builder only snapshots what the work needs, so the next save's build starts at once.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +18,7 @@ use crate::diagnostics::Diagnostics;
 use super::builder::{SiteBuilder, Update};
 use super::change::{self, ChangeKind};
 use super::events::Message;
+use super::indexer::Indexer;
 use super::overlay;
 use super::state::AppState;
 
@@ -21,15 +26,23 @@ pub struct Rebuilder {
     builder: Box<dyn SiteBuilder>,
     state: Arc<AppState>,
     root: PathBuf,
+    indexer: Indexer,
 }
 
 impl Rebuilder {
-    pub fn new(builder: Box<dyn SiteBuilder>, state: Arc<AppState>, root: &Path) -> Rebuilder {
-        Rebuilder {
+    /// Also starts the search index thread, which stops when the rebuilder is dropped.
+    pub fn new(
+        builder: Box<dyn SiteBuilder>,
+        state: Arc<AppState>,
+        root: &Path,
+    ) -> io::Result<Rebuilder> {
+        let indexer = Indexer::start(Arc::clone(&state), root)?;
+        Ok(Rebuilder {
             builder,
             state,
             root: root.to_path_buf(),
-        }
+            indexer,
+        })
     }
 
     /// The first build. Returns whether it succeeded (the server runs either way).
@@ -86,22 +99,11 @@ impl Rebuilder {
         self.builder.has_deferred()
     }
 
-    /// Does the builder's deferred work and swaps its output in without telling open pages.
+    /// Hands the builder's deferred work to the search index thread, which swaps its output
+    /// in without telling open pages. Returns at once.
     pub fn deferred(&mut self) {
-        let started = Instant::now();
-        match self.builder.deferred() {
-            Ok(Some(update)) => {
-                print_all(&update.warnings);
-                let files = update.files.len();
-                let (next, _) = self.state.site.load().apply(update);
-                self.state.site.store(Arc::new(next));
-                eprintln!(
-                    "updated {files} deferred files (search index) in {} ms",
-                    started.elapsed().as_millis()
-                );
-            }
-            Ok(None) => {}
-            Err(diagnostics) => self.fail(diagnostics),
+        if let Some(job) = self.builder.deferred() {
+            self.indexer.submit(job);
         }
     }
 
@@ -109,9 +111,9 @@ impl Rebuilder {
     /// output files changed.
     fn publish(&mut self, update: Update, css_only: bool) -> usize {
         print_all(&update.warnings);
-        let (next, diff) = self.state.site.load().apply(update);
-        let base_path = next.base_path.clone();
-        self.state.site.store(Arc::new(next));
+        let super::publish::Published {
+            diff, base_path, ..
+        } = self.state.publish(update);
         if self.state.hub.has_error() {
             self.state.hub.send(Message::Ok);
         }
@@ -144,23 +146,28 @@ impl Rebuilder {
         diff.paths.len()
     }
 
-    fn fail(&mut self, mut diagnostics: Diagnostics) {
-        diagnostics.sort();
-        print_all(&diagnostics);
-        eprintln!(
-            "build failed with {} error(s); still serving the last good build",
-            diagnostics.error_count()
-        );
-        let payload = overlay::errors(&diagnostics, &self.root);
-        self.state.hub.send(Message::Error(Arc::new(payload)));
+    fn fail(&mut self, diagnostics: Diagnostics) {
+        fail(&self.state, &self.root, diagnostics);
     }
+}
+
+/// Reports a failed build (or deferred work) on the terminal and in open pages' overlay.
+pub(super) fn fail(state: &AppState, root: &Path, mut diagnostics: Diagnostics) {
+    diagnostics.sort();
+    print_all(&diagnostics);
+    eprintln!(
+        "build failed with {} error(s); still serving the last good build",
+        diagnostics.error_count()
+    );
+    let payload = overlay::errors(&diagnostics, root);
+    state.hub.send(Message::Error(Arc::new(payload)));
 }
 
 fn is_stylesheet(change: &ChangeKind) -> bool {
     matches!(change, ChangeKind::Static(p) if p.extension().is_some_and(|e| e == "css"))
 }
 
-fn print_all(diagnostics: &Diagnostics) {
+pub(super) fn print_all(diagnostics: &Diagnostics) {
     for d in diagnostics.iter() {
         eprintln!("{d}");
     }

@@ -1,7 +1,8 @@
 //! The site as served: an immutable map of output path to bytes, replaced as a whole.
 //!
-//! A rebuild prepares the next [`Snapshot`] on the side and swaps it in with one atomic store;
-//! requests hold an `Arc` of the snapshot they started with. So a reader never sees half a
+//! A rebuild prepares the next [`Snapshot`] on the side and swaps it in with one atomic store
+//! (under `publish.rs`'s lock, since the search index thread swaps too; the files are hashed
+//! before it, see [`Hashed`]); requests hold an `Arc` of the snapshot they started with. So a reader never sees half a
 //! build, and the reload event, sent after the swap, can never race the write (the Zola,
 //! mdBook and Hugo bug the product notes call out).
 //!
@@ -47,6 +48,61 @@ pub struct Snapshot {
     pub base_path: String,
 }
 
+/// An [`Update`] with its files hashed: the costly part of applying it, which can be done
+/// before taking the swap lock (see `publish.rs`).
+#[derive(Debug)]
+pub struct Hashed {
+    files: Vec<(String, Vec<u8>, blake3::Hash)>,
+    removed: Vec<String>,
+    pub complete: bool,
+    base_path: String,
+    /// Served entries a complete update keeps as they are.
+    kept: Vec<(String, Arc<Entry>)>,
+}
+
+impl Hashed {
+    /// Hashes the files of `update`, in parallel.
+    pub fn new(update: Update) -> Hashed {
+        let files = update
+            .files
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let hash = blake3::hash(&bytes);
+                (path, bytes, hash)
+            })
+            .collect();
+        Hashed {
+            files,
+            removed: update.removed,
+            complete: update.complete,
+            base_path: update.base_path,
+            kept: Vec::new(),
+        }
+    }
+
+    /// Leaves the files at `paths` out of the update.
+    pub fn drop_files(&mut self, paths: &[String]) {
+        self.files.retain(|(p, _, _)| !paths.contains(p));
+    }
+
+    /// Also removes `paths`.
+    pub fn remove(&mut self, paths: Vec<String>) {
+        self.removed.extend(paths);
+    }
+
+    /// Keeps the entries of `snapshot` at `paths` that the update does not list (only means
+    /// something for a complete update, which drops what it does not list).
+    pub fn keep_from<'a>(&mut self, snapshot: &Snapshot, paths: impl Iterator<Item = &'a String>) {
+        for path in paths {
+            if let Some(entry) = snapshot.get(path)
+                && !self.files.iter().any(|(p, _, _)| p == path)
+            {
+                self.kept.push((path.clone(), Arc::clone(entry)));
+            }
+        }
+    }
+}
+
 /// Changed paths kept beside the base before they are folded into a new one.
 const COMPACT_AFTER: usize = 512;
 
@@ -77,20 +133,22 @@ impl Snapshot {
     }
 
     /// The next snapshot: this one with `update` applied, and which paths really changed.
-    /// Entries whose bytes did not change are shared, not rebuilt; new ones are hashed (and
-    /// HTML given its reload tag) in parallel, which matters for a full build's 400 MB.
     pub fn apply(&self, update: Update) -> (Snapshot, Diff) {
+        self.apply_hashed(Hashed::new(update))
+    }
+
+    /// [`Snapshot::apply`] for an update already hashed. Entries whose bytes did not change
+    /// are shared, not rebuilt; new ones are made (HTML given its reload tag) in parallel,
+    /// which matters for a full build's 400 MB.
+    pub fn apply_hashed(&self, update: Hashed) -> (Snapshot, Diff) {
         let entries: Vec<(String, Arc<Entry>, bool)> = update
             .files
             .into_par_iter()
-            .map(|(path, bytes)| {
-                let hash = blake3::hash(&bytes);
-                match self.get(&path) {
-                    Some(old) if old.hash == hash => (path, Arc::clone(old), false),
-                    _ => {
-                        let entry = Arc::new(Entry::new(&path, bytes, hash));
-                        (path, entry, true)
-                    }
+            .map(|(path, bytes, hash)| match self.get(&path) {
+                Some(old) if old.hash == hash => (path, Arc::clone(old), false),
+                _ => {
+                    let entry = Arc::new(Entry::new(&path, bytes, hash));
+                    (path, entry, true)
                 }
             })
             .collect();
@@ -100,8 +158,11 @@ impl Snapshot {
             .map(|(p, _, _)| p.clone())
             .collect();
         let next = if update.complete {
-            let files: HashMap<String, Arc<Entry>> =
-                entries.into_iter().map(|(p, e, _)| (p, e)).collect();
+            let files: HashMap<String, Arc<Entry>> = entries
+                .into_iter()
+                .map(|(p, e, _)| (p, e))
+                .chain(update.kept)
+                .collect();
             changed.extend(self.paths().filter(|p| !files.contains_key(*p)).cloned());
             Snapshot {
                 base: Arc::new(files),
@@ -241,6 +302,7 @@ mod tests {
             complete,
             base_path: "/".into(),
             warnings: Default::default(),
+            index: None,
         }
     }
 

@@ -1,16 +1,20 @@
-//! What request handlers share: the current snapshot and the live-reload hub.
+//! What request handlers and the two publishing threads share: the current snapshot, the lock
+//! its swaps take, and the live-reload hub.
 
 use arc_swap::ArcSwap;
 
 use super::api::EngineCache;
 use super::events::Hub;
 use super::figures::FiguresCache;
+use super::publish::Publisher;
 use super::snapshot::Snapshot;
 
 #[derive(Debug, Default)]
 pub struct AppState {
     /// The build being served; replaced whole after each successful rebuild.
     pub site: ArcSwap<Snapshot>,
+    /// Every swap of `site` goes through it (the rebuild and search index threads both swap).
+    pub publisher: Publisher,
     pub hub: Hub,
     /// The site root (for `site.yaml` and the ledger it names).
     pub root: std::path::PathBuf,
@@ -18,4 +22,11 @@ pub struct AppState {
     pub search: EngineCache,
     /// The ledger's per-page figures, for the preview banner.
     pub figures: FiguresCache,
+}
+
+impl AppState {
+    /// Swaps `update` into the served snapshot (see [`Publisher::publish`]).
+    pub fn publish(&self, update: super::builder::Update) -> super::publish::Published {
+        self.publisher.publish(&self.site, update)
+    }
 }

@@ -25,4 +25,5 @@ mod search;
 mod sent_links;
 mod serve;
 mod serve_banner;
+mod serve_index;
 mod serve_support;

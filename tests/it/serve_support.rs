@@ -10,8 +10,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use helpsite::serve::Preview;
 use helpsite::serve::incremental::Incremental;
+use helpsite::serve::{Preview, SiteBuilder};
 use helpsite::site::LoadOptions;
 
 /// How long a test waits for an event before failing.
@@ -32,6 +32,23 @@ impl Served {
 
     /// Serves a copy of the fixture after `prepare` adjusted the copy.
     pub fn start_with(fixture: &str, prepare: impl FnOnce(&Path)) -> Served {
+        Self::start_custom(fixture, prepare, |builder| Box::new(builder))
+    }
+
+    /// Serves a copy of `fixture` through `wrap`'s builder around the preview's own (to watch
+    /// or hold what the server asks of it).
+    pub fn start_wrapped(
+        fixture: &str,
+        wrap: impl FnOnce(Incremental) -> Box<dyn SiteBuilder>,
+    ) -> Served {
+        Self::start_custom(fixture, |_| {}, wrap)
+    }
+
+    fn start_custom(
+        fixture: &str,
+        prepare: impl FnOnce(&Path),
+        wrap: impl FnOnce(Incremental) -> Box<dyn SiteBuilder>,
+    ) -> Served {
         let dir = tempfile::tempdir().unwrap();
         let from = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
@@ -48,10 +65,10 @@ impl Served {
             drafts: true,
             ..LoadOptions::default()
         };
-        let builder = Incremental::new(&root, options);
+        let builder = wrap(Incremental::new(&root, options));
         let preview = runtime
             .block_on(helpsite::serve::start(
-                Box::new(builder),
+                builder,
                 &root,
                 "127.0.0.1:0".parse().unwrap(),
             ))
