@@ -93,6 +93,21 @@ test('the engine loads only on first focus, then results appear as you type', as
   await done();
 });
 
+test('the `/` hint shows where a keyboard is likely, not on a phone', async () => {
+  const { page, done } = await open('/');
+  assert.equal(await page.locator('#hs-search-input').getAttribute('placeholder'), 'Search (press /)');
+  await done();
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const p = await phone.newPage();
+    await p.goto(`${server.url}/`);
+    await p.locator('#hs-search-input[aria-keyshortcuts="/"]').waitFor({ state: 'attached' });
+    assert.equal(await p.locator('#hs-search-input').getAttribute('placeholder'), 'Search');
+  } finally {
+    await phone.close();
+  }
+});
+
 test('arrow keys move through results with visible focus, Enter lands on the heading', async () => {
   const { page, done } = await open('/');
   await page.locator('#hs-search-input').focus();

@@ -338,6 +338,10 @@
     if (!form.contains(event.target)) closePanel();
   });
 
+  // The `/` shortcut exists only with this script, and is worth a hint only where a keyboard
+  // is likely (a phone's placeholder has no room for a key it cannot press).
+  input.setAttribute('aria-keyshortcuts', '/');
+  if (matchMedia('(hover: hover) and (pointer: fine)').matches) input.placeholder = 'Search (press /)';
   document.addEventListener('keydown', (event) => {
     if (event.key !== '/' || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const t = event.target;
