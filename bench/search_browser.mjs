@@ -15,6 +15,7 @@
 //     (including the 80 ms debounce), Pagefind through its JS API (init + search + top results'
 //     data), which is a lower bound for any Pagefind UI;
 //   - warm queries p50/p95 over distinct queries after load (new terms still fetch their data),
+//     with each search step's engine and fetch time, and the time of one bare fetch (the floor),
 //     for helpsite also on a host that answers one range per request (no multipart/byteranges),
 //     with the pack requests per warm query.
 // Prints a table with the ratios helpsite / Pagefind, and the machine's load average (other
@@ -135,6 +136,13 @@ async function helpsiteWarm(browser, server) {
   const times = await page.evaluate(async ({ queries, limit }) => {
     const cfg = document.querySelector('[data-hs-search]').dataset;
     const abs = (u) => new URL(u, location.href).href;
+    // The floor under any query that fetches: one round trip to this server, for a tiny file.
+    const floor = [];
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      await (await fetch(abs(`${cfg.index}manifest.json`), { cache: 'no-store' })).arrayBuffer();
+      floor.push(performance.now() - t0);
+    }
     const worker = new Worker(cfg.worker);
     const waiters = new Map();
     let ready;
@@ -165,7 +173,7 @@ async function helpsiteWarm(browser, server) {
       await ask(queries.length + i + 2, queries[i]);
       cached.push(performance.now() - t0);
     }
-    return { times, rounds, cached, timing };
+    return { times, rounds, cached, timing, floor };
   }, { queries: WARM, limit: LIMIT });
   const packRequests = server.log.slice(from).filter((e) => /\.pack$/.test(e.path)).length;
   await context.close();
@@ -268,6 +276,8 @@ for (const { n, p, hc, pc, hw, pw, hs, load } of rows) {
   console.log(`  helpsite warm query: ${median(hw.rounds).toFixed(0)} rounds of fetches (median, max ${Math.max(...hw.rounds)}),`
     + ` ${hw.packRequests.toFixed(1)} pack requests (single-range host: ${hs.packRequests.toFixed(1)});`
     + ` same queries with the bytes cached (wasm time): p50 ${pct(hw.cached, 50).toFixed(1)} ms, p95 ${pct(hw.cached, 95).toFixed(1)} ms`);
+  console.log(`  one fetch round trip to 127.0.0.1 in this Chromium (0.6 KB file, n=40): p50 ${pct(hw.floor, 50).toFixed(1)} ms,`
+    + ` p95 ${pct(hw.floor, 95).toFixed(1)} ms: the floor under each round of fetches`);
   // Where a warm query's time goes, step by step: engine (wasm) time, then the fetch it waited for.
   const steps = Math.max(...hw.timing.map((t) => t.length));
   for (let s = 0; s < steps; s++) {
