@@ -47,12 +47,25 @@ pub struct SearchConfig {
     /// Build the search index and show the search box.
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// How much being linked in staff replies lifts a page in search: its score is multiplied
+    /// by up to `1 + reply_boost`, growing with the log of the replies and full at 50 (see
+    /// `search_index::page_boost`). Mild on purpose: relevance decides, the boost breaks near
+    /// ties. 0 turns it off; at most 1.
+    #[serde(default = "default_reply_boost")]
+    pub reply_boost: f32,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        Self { enabled: true }
+        Self {
+            enabled: true,
+            reply_boost: default_reply_boost(),
+        }
     }
+}
+
+fn default_reply_boost() -> f32 {
+    0.2
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -122,6 +135,14 @@ impl Config {
         }
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
+        }
+        let boost = self.search.reply_boost;
+        if !(0.0..=1.0).contains(&boost) {
+            return Err(Diagnostic::error(format!(
+                "`search.reply_boost` must be between 0 and 1, got `{boost}`"
+            ))
+            .at(rel)
+            .hint("0 turns the reply-link boost off; the default is 0.2"));
         }
         if let Some(endpoint) = &self.feedback.endpoint
             && !endpoint_is_plain(endpoint)

@@ -55,15 +55,14 @@ fn main() -> ExitCode {
 
 /// The ledger's guard: every URL ever sent to a customer must still lead to a page or alias.
 /// Without a ledger there is nothing to guard, and none is created.
-fn sent_links_guard(site: &helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
-    use helpsite::ledger::{Ledger, Resolution, check_sent_links};
+/// The ledger's part in a build: no URL ever sent to a customer may stop resolving, and each
+/// page's staff replies go on the site for the search boost.
+fn sent_links_guard(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
+    use helpsite::ledger::{Resolution, check_sent_links};
     use helpsite::links::{Resolution as Found, resolve_url};
-    let path = site.config.ledger_path(&site.root);
-    if !path.exists() {
-        return Vec::new();
-    }
-    let ledger = match Ledger::open(&path) {
-        Ok(ledger) => ledger,
+    let ledger = match open_ledger(site) {
+        Ok(Some(ledger)) => ledger,
+        Ok(None) => return Vec::new(),
         Err(d) => return vec![d],
     };
     let resolve = |url: &str, anchor: Option<&str>| {
@@ -78,10 +77,44 @@ fn sent_links_guard(site: &helpsite::site::Site) -> Vec<helpsite::diagnostics::D
             Found::NotFound => Resolution::Missing,
         }
     };
-    match check_sent_links(&ledger, resolve) {
+    let mut found: Vec<_> = match check_sent_links(&ledger, resolve) {
         Ok(found) => found.into_iter().collect(),
         Err(d) => vec![d],
+    };
+    match reply_counts(site, &ledger) {
+        Ok(replies) => site.replies = replies,
+        Err(d) => found.push(d),
     }
+    found
+}
+
+/// The site's reply-link ledger, if it has one.
+fn open_ledger(
+    site: &helpsite::site::Site,
+) -> Result<Option<helpsite::ledger::Ledger>, helpsite::diagnostics::Diagnostic> {
+    let path = site.config.ledger_path(&site.root);
+    if !path.exists() {
+        return Ok(None);
+    }
+    helpsite::ledger::Ledger::open(&path).map(Some)
+}
+
+/// Staff replies that linked each page of `site` (see `Site::replies`); none when the boost
+/// is off.
+fn reply_counts(
+    site: &helpsite::site::Site,
+    ledger: &helpsite::ledger::Ledger,
+) -> Result<std::collections::HashMap<String, u64>, helpsite::diagnostics::Diagnostic> {
+    use helpsite::links::{Resolution as Found, resolve_url};
+    if site.config.search.reply_boost <= 0.0 {
+        return Ok(Default::default());
+    }
+    helpsite::ledger::report::link_counts(ledger, |url| match resolve_url(site, url) {
+        Found::Page(i) | Found::Alias(i) | Found::MissingAnchor { page: i, .. } => {
+            Some(site.pages()[i].url.clone())
+        }
+        Found::NotFound => None,
+    })
 }
 
 fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
@@ -235,11 +268,15 @@ fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
         base_url: None,
     };
     let (site, diagnostics) = helpsite::site::Site::load(&args.site.root, load);
-    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+    let Some(mut site) = site.filter(|_| !diagnostics.has_errors()) else {
         print_diagnostics(&diagnostics);
         eprintln!("error: the site has {} error(s)", diagnostics.error_count());
         return Ok(Outcome::SiteErrors);
     };
+    // The same ranking as the built site: with the ledger's reply-link boost.
+    if let Some(ledger) = open_ledger(&site).map_err(|d| anyhow::anyhow!("{d}"))? {
+        site.replies = reply_counts(&site, &ledger).map_err(|d| anyhow::anyhow!("{d}"))?;
+    }
     let docs = helpsite::search_index::documents(&site);
     let store = helpsite::search_index::DiskStore::for_site(&site);
     let engine = helpsite_search::build_index_with(&docs, &store)

@@ -74,18 +74,19 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
     build_guarded(options, &|_| Vec::new())
 }
 
-/// [`build`] with one more check run beside the link check, before anything is written. The
-/// CLI passes the ledger's sent-links guard here, so this module never learns about SQLite.
+/// [`build`] with the reply-link ledger's part, run beside the link check before anything is
+/// rendered or indexed: the CLI passes a hook that checks sent links and records each page's
+/// replies on the site (for the search boost), so this module never learns about SQLite.
 pub fn build_guarded(
     options: &BuildOptions,
-    guard: &dyn Fn(&Site) -> Vec<Diagnostic>,
+    guard: &dyn Fn(&mut Site) -> Vec<Diagnostic>,
 ) -> std::io::Result<BuildReport> {
     let mut report = BuildReport::default();
     let started = Instant::now();
     let mut timings = Timings::default();
     let (site, found) = timings.time("load", || Site::load(&options.root, options.load.clone()));
     report.diagnostics.extend(found);
-    let Some(site) = site else {
+    let Some(mut site) = site else {
         timings.1 = started.elapsed();
         report.timings = timings;
         return Ok(report);
@@ -98,7 +99,7 @@ pub fn build_guarded(
         .extend(timings.time("check flows", || crate::flows::build::check(&site)));
     report
         .diagnostics
-        .extend(timings.time("sent links", || guard(&site)));
+        .extend(timings.time("sent links", || guard(&mut site)));
     match timings.time("templates", || Renderer::new(&site, false)) {
         Ok(renderer) => {
             report.diagnostics.extend(timings.time("check paths", || {

@@ -24,13 +24,37 @@ pub struct Summary {
     pub took: Duration,
 }
 
-/// The search documents of `site`, page by page, lead first.
+/// The search documents of `site`, page by page, lead first, each page weighted by
+/// [`page_boost`].
 pub fn documents(site: &Site) -> Vec<SectionDoc> {
-    site.pages().iter().flat_map(page_documents).collect()
+    site.pages()
+        .iter()
+        .flat_map(|page| {
+            let boost = page_boost(site, page);
+            page_documents(page).map(move |doc| SectionDoc { boost, ..doc })
+        })
+        .collect()
 }
 
-/// The search documents of one page, lead first. They depend on the page alone, so the
-/// preview server keeps them per page and redoes only an edited page's.
+/// Replies at which a page's reply-link boost is full.
+const BOOST_FULL_AT: f64 = 50.0;
+
+/// A page's ranking weight from staff replies ([`SectionDoc::boost`], thousandths): 0 for a
+/// page never linked, growing with the log of its replies (the first few count most) to
+/// `search.reply_boost` at [`BOOST_FULL_AT`] replies, and no further: a page staff link daily
+/// must not bury a better match.
+pub fn page_boost(site: &Site, page: &Page) -> u16 {
+    let weight = f64::from(site.config.search.reply_boost);
+    let replies = site.replies.get(&page.url).copied().unwrap_or(0);
+    if weight <= 0.0 || replies == 0 {
+        return 0;
+    }
+    let share = ((1 + replies) as f64).ln() / (1.0 + BOOST_FULL_AT).ln();
+    (weight * share.min(1.0) * 1000.0).round() as u16
+}
+
+/// The search documents of one page, lead first, without reply boost. They depend on the page
+/// alone, so the preview server keeps them per page and redoes only an edited page's.
 pub fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
     // The top-level section is the first folder of the source path; root pages have none.
     let section = page
@@ -58,6 +82,7 @@ pub fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
             kind: page.meta.kind.as_str().to_string(),
             section: section.clone(),
             tags: page.meta.tags.clone(),
+            boost: 0,
         }
     })
 }

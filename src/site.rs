@@ -32,6 +32,10 @@ pub struct Site {
     pub aliases: BTreeMap<String, usize>,
     section_dirs: HashMap<String, usize>,
     content_files: HashMap<String, usize>,
+    /// Staff replies that linked each page (its URL → distinct messages, aliases followed),
+    /// from the reply-link ledger, for the search ranking's reply boost. Filled by the CLI,
+    /// which owns the ledger; empty without one.
+    pub replies: HashMap<String, u64>,
 }
 
 impl Site {
@@ -67,6 +71,7 @@ impl Site {
             aliases: BTreeMap::new(),
             section_dirs: HashMap::new(),
             content_files: HashMap::new(),
+            replies: HashMap::new(),
         };
         site.index();
         (Some(site), diagnostics)

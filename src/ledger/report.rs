@@ -288,11 +288,12 @@ pub fn build(
     })
 }
 
-/// Replies that linked each current page, all time (aliases followed): the input for the
-/// search ranking's reply-link boost (issue 3/5).
+/// Replies that linked each current page, all time: the input for the search ranking's
+/// reply-link boost (issue 5). `current` maps a recorded page URL to the page's URL today
+/// (aliases followed), `None` for a page that is gone.
 pub fn link_counts(
     ledger: &Ledger,
-    manifest: &Manifest,
+    current: impl Fn(&str) -> Option<String>,
 ) -> Result<HashMap<String, u64>, Diagnostic> {
     let read_err = |e: rusqlite::Error| {
         Diagnostic::error("cannot read the ledger")
@@ -307,7 +308,9 @@ pub fn link_counts(
     let mut rows = stmt.query([]).map_err(read_err)?;
     while let Some(r) = rows.next().map_err(read_err)? {
         let page: String = r.get(0).map_err(read_err)?;
-        let page = manifest.current_url(&page).map_or(page, str::to_string);
+        let Some(page) = current(&page) else {
+            continue;
+        };
         per_page
             .entry(page)
             .or_default()

@@ -137,7 +137,9 @@ fn table_and_html() {
 #[test]
 fn link_counts_for_ranking() {
     let t = filled();
-    let counts = report::link_counts(&t.ledger, &manifest()).unwrap();
+    let manifest = manifest();
+    let counts =
+        report::link_counts(&t.ledger, |p| manifest.current_url(p).map(str::to_string)).unwrap();
     assert_eq!(counts.get("/connect/senders/"), Some(&7));
     assert_eq!(counts.get("/faq/"), Some(&2));
     assert_eq!(counts.get("/getting-help/"), None);

@@ -160,3 +160,93 @@ fn search_escapes_html_and_survives_hostile_queries() {
         assert!(run.stderr.contains("no results for"), "{}", run.stderr);
     }
 }
+
+/// Two pages alike but for their names, a staff mbox linking the second `replies` times, and
+/// the site config with `reply_boost` (none: the default).
+fn twins(reply_boost: Option<&str>, replies: usize) -> SiteTest {
+    let site = SiteTest::fixture("search");
+    let mut config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    config.push_str("feedback:\n  staff_addresses: [\"*@example.com\"]\n");
+    if let Some(boost) = reply_boost {
+        config.push_str(&format!("search:\n  reply_boost: {boost}\n"));
+    }
+    site.write("site.yaml", &config);
+    for name in ["twin-a", "twin-b"] {
+        site.write(
+            &format!("content/connect/{name}.md"),
+            &format!("---\ntitle: Twin {name}\n---\nCalibrating the zebrafish sensor takes three steps.\n"),
+        );
+    }
+    site.build();
+    let mut mbox = String::new();
+    for i in 0..replies {
+        mbox.push_str(&format!(
+            "From MAILER-DAEMON Mon May 12 09:00:00 2025\nFrom: Sam <sam@example.com>\nTo: c{i}@customer.test\nSubject: Re: sensor {i}\nDate: Mon, 12 May 2025 09:00:00 +0000\nMessage-ID: <twin-{i}@example.com>\nContent-Type: text/plain; charset=utf-8\n\nHello,\nplease see https://help.example.com/support/connect/twin-b/\nSam\n\n"
+        ));
+    }
+    site.write("sent.mbox", &mbox);
+    let run = site.run(&["feedback", "ingest-mail", "sent.mbox"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+fn zebrafish_urls(site: &SiteTest) -> Vec<String> {
+    let results = json(&site.run(&["search", "--json", "zebrafish sensor"]));
+    results["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The built index ranks like `helpsite search`: the built site's first result.
+fn built_first(site: &SiteTest) -> String {
+    site.build();
+    let engine = helpsite_search::Engine::open_dir(&site.root.join("public/search")).unwrap();
+    let results = engine.search(&helpsite_search::Query::new("zebrafish sensor"));
+    results.pages[0].url.clone()
+}
+
+#[test]
+fn pages_staff_link_in_replies_rank_higher_on_a_near_tie() {
+    let (a, b) = ("/support/connect/twin-a/", "/support/connect/twin-b/");
+    let unlinked = twins(None, 0);
+    assert_eq!(
+        zebrafish_urls(&unlinked),
+        [a, b],
+        "without replies, page order breaks the tie"
+    );
+    assert_eq!(built_first(&unlinked), a);
+
+    let linked = twins(None, 3);
+    assert_eq!(
+        zebrafish_urls(&linked),
+        [b, a],
+        "the page linked in 3 replies comes first"
+    );
+    assert_eq!(built_first(&linked), b, "the built index ranks the same");
+
+    let off = twins(Some("0"), 3);
+    assert_eq!(
+        zebrafish_urls(&off),
+        [a, b],
+        "`reply_boost: 0` turns it off"
+    );
+    assert_eq!(built_first(&off), a);
+}
+
+#[test]
+fn reply_boost_out_of_range_is_an_error_naming_the_key() {
+    let site = SiteTest::fixture("search");
+    let mut config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    config.push_str("search:\n  reply_boost: 5\n");
+    site.write("site.yaml", &config);
+    let run = site.build_fails();
+    assert!(
+        run.stderr
+            .contains("`search.reply_boost` must be between 0 and 1, got `5`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -310,6 +310,7 @@ fn page_of(rel: &Path, text: &str) -> (Page, Vec<SectionDoc>) {
         kind: kind.clone(),
         section: section.clone(),
         tags: Vec::clone(&tags),
+        boost: 0,
     };
 
     let mut events: Vec<Event> = Parser::new_ext(body, Options::all()).collect();

@@ -42,7 +42,7 @@ const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// Changes whenever the same docs would index differently: bump it with the schema, the
 /// analyzers or the document mapping. The crate version is part of every key too.
-const CHUNK_FORMAT: &str = "helpsite-search chunk 1";
+const CHUNK_FORMAT: &str = "helpsite-search chunk 2";
 
 /// Where indexed chunks are kept between builds, by key. Failing to store is never an error:
 /// the chunk is simply indexed again next time.
@@ -193,6 +193,7 @@ fn key(docs: &[SectionDoc], first_page: u64) -> String {
         field(&d.section);
         field(&d.tags.len().to_string());
         d.tags.iter().for_each(|t| field(t));
+        field(&d.boost.to_string());
     }
     h.finalize().to_hex()[..32].to_string()
 }
@@ -249,6 +250,7 @@ fn document(f: &Fields, d: &SectionDoc, page: u64, first_of_page: bool) -> Tanti
     doc.add_text(f.kind, &d.kind);
     doc.add_text(f.section, &d.section);
     doc.add_u64(f.page, page);
+    doc.add_u64(f.boost, u64::from(d.boost));
     doc.add_text(f.url, &d.page_url);
     doc.add_text(f.anchor, &d.anchor);
     doc.add_text(f.excerpt, excerpt(&d.body));

@@ -1,7 +1,8 @@
 //! A tantivy collector that groups matching sections by page as it goes.
 //!
 //! Each doc's page comes from the `page` fast field (a column that compresses to almost nothing,
-//! since it only grows), so grouping reads no stored documents. Every page keeps its best few
+//! since it only grows), so grouping reads no stored documents. The `boost` fast field (the
+//! page's reply-link weight) scales each match's score as it is collected. Every page keeps its best few
 //! sections; the count of pages is the result total.
 //!
 //! A page's sections are consecutive documents and tantivy hands matches over in document
@@ -49,6 +50,7 @@ pub(crate) struct ByPage;
 pub(crate) struct ByPageSegment {
     segment: SegmentOrdinal,
     pages: Column<u64>,
+    boosts: Column<u64>,
     groups: Vec<PageGroup>,
 }
 
@@ -64,6 +66,7 @@ impl Collector for ByPage {
         Ok(ByPageSegment {
             segment,
             pages: reader.fast_fields().u64("page")?,
+            boosts: reader.fast_fields().u64("boost")?,
             groups: Vec::new(),
         })
     }
@@ -110,6 +113,10 @@ impl SegmentCollector for ByPageSegment {
     type Fruit = Vec<PageGroup>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        let score = match self.boosts.first(doc) {
+            Some(boost) if boost > 0 => score * (1.0 + boost as Score / 1000.0),
+            _ => score,
+        };
         let page = self.pages.first(doc).unwrap_or(u64::MAX);
         let address = DocAddress::new(self.segment, doc);
         match self.groups.last_mut() {

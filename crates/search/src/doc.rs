@@ -24,4 +24,9 @@ pub struct SectionDoc {
     pub section: String,
     /// Page tags.
     pub tags: Vec<String>,
+    /// Extra weight of the page in ranking, in thousandths: a section's score is multiplied by
+    /// `1 + boost / 1000`. The generator sets it from how often staff link the page in replies
+    /// (capped and mild); 0 leaves the score alone.
+    #[serde(default)]
+    pub boost: u16,
 }

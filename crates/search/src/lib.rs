@@ -23,6 +23,7 @@
 //!     kind: "guide".into(),
 //!     section: "account".into(),
 //!     tags: vec![],
+//!     boost: 0,
 //! };
 //! let docs = [
 //!     section("", &[], "Use the link we email you."),
@@ -65,7 +66,7 @@
 //! # fn main() -> Result<(), helpsite_search::SearchError> {
 //! # let docs = [SectionDoc { page_url: "/a/".into(), anchor: "".into(), page_title: "Webhooks".into(),
 //! #     trail: vec![], body: "Failed deliveries are retried.".into(), kind: "guide".into(),
-//! #     section: "a".into(), tags: vec![] }];
+//! #     section: "a".into(), tags: vec![], boost: 0 }];
 //! # let files = build_index(&docs)?.publish();
 //! # let get = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone()).unwrap();
 //! # let manifest = helpsite_search::manifest::Manifest::parse(&get("manifest.json"))?;

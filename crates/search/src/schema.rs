@@ -8,6 +8,8 @@
 //! - `kind`, `section`: raw tokens for filters and the FAQ boost, stored for display.
 //! - `page`: the page's ordinal as a fast field, to group sections by page without reading the
 //!   doc store.
+//! - `boost`: the page's ranking weight ([`crate::SectionDoc::boost`]) as a fast field, read as
+//!   each match is collected; nearly all zeros, so its column costs next to nothing.
 //! - stored: `title` and `trail` (also indexed), `url`, `anchor` and `excerpt` (the body trimmed
 //!   to [`EXCERPT_CHARS`]) for result display and snippets.
 
@@ -27,6 +29,7 @@ pub(crate) struct Fields {
     pub(crate) kind: Field,
     pub(crate) section: Field,
     pub(crate) page: Field,
+    pub(crate) boost: Field,
     pub(crate) url: Field,
     pub(crate) anchor: Field,
     pub(crate) excerpt: Field,
@@ -45,6 +48,7 @@ impl Fields {
             kind: f("kind")?,
             section: f("section")?,
             page: f("page")?,
+            boost: f("boost")?,
             url: f("url")?,
             anchor: f("anchor")?,
             excerpt: f("excerpt")?,
@@ -96,6 +100,7 @@ mod define {
         b.add_text_field("kind", STRING | STORED);
         b.add_text_field("section", STRING | STORED);
         b.add_u64_field("page", FAST);
+        b.add_u64_field("boost", FAST);
         b.add_text_field("url", STORED);
         b.add_text_field("anchor", STORED);
         b.add_text_field("excerpt", STORED);

@@ -28,6 +28,7 @@ fn section(
             .unwrap_or_default()
             .into(),
         tags: Vec::new(),
+        boost: 0,
     }
 }
 
@@ -184,6 +185,51 @@ fn exact_title_ranks_first() {
     );
     let r = search(&engine(), "Reset your password");
     assert_eq!(urls(&r)[0], "/account/password/");
+}
+
+#[test]
+fn reply_link_boost_lifts_a_page_mildly() {
+    // Two pages alike but for their URL: the boosted one wins the tie, and a boost never
+    // outweighs a clearly better match (the title page below stays first).
+    let docs = |boost_b: u16, boost_c: u16| {
+        let mut b = section(
+            "/b/",
+            "",
+            "Mail",
+            &[],
+            "Webhook retries explained.",
+            "guide",
+        );
+        b.boost = boost_b;
+        let mut c = section(
+            "/c/",
+            "",
+            "Mail",
+            &[],
+            "Webhook retries explained.",
+            "guide",
+        );
+        c.boost = boost_c;
+        let a = section(
+            "/a/",
+            "",
+            "Webhook retries",
+            &[],
+            "How retries work.",
+            "guide",
+        );
+        vec![a, b, c]
+    };
+    let run = |d: Vec<SectionDoc>| {
+        let e = build_index(&d).unwrap().engine().unwrap();
+        urls(&search(&e, "webhook retries"))
+            .iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(docs(0, 0)), ["/a/", "/b/", "/c/"]);
+    assert_eq!(run(docs(0, 200)), ["/a/", "/c/", "/b/"]);
+    assert_eq!(run(docs(200, 0)), ["/a/", "/b/", "/c/"]);
 }
 
 #[test]
@@ -416,6 +462,7 @@ fn big_site() -> Vec<SectionDoc> {
                 kind: "guide".into(),
                 section: "s".into(),
                 tags: vec![],
+                boost: 0,
             });
         }
     }
