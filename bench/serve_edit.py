@@ -102,6 +102,15 @@ def search_urls(port, word):
     return [p["url"] for p in answer.get("pages", [])]
 
 
+def wait_searchable(port, url, word, saved, what):
+    """Milliseconds from `saved` until `/api/search` finds `word` on `url`."""
+    while url not in search_urls(port, word):
+        if time.perf_counter() - saved > 120:
+            sys.exit("error: %s never reached the search index" % what)
+        time.sleep(0.01)
+    return (time.perf_counter() - saved) * 1000
+
+
 def timed_save(events, path, text, accept):
     events.drain()
     with open(path, "w") as f:
@@ -170,11 +179,7 @@ def main():
             with open(path, "w") as f:
                 f.write(original + "\nA %s paragraph.\n" % word)
             saved = time.perf_counter()
-            while url_of(rel) not in search_urls(port, word):
-                if time.perf_counter() - saved > 120:
-                    sys.exit("error: the edit never reached the search index")
-                time.sleep(0.01)
-            searched.append((time.perf_counter() - saved) * 1000)
+            searched.append(wait_searchable(port, url_of(rel), word, saved, "the edit"))
             timed_save(events, path, original, reloads(url_of(rel)))
             time.sleep(2)
 
@@ -195,11 +200,7 @@ def main():
                 f.write(second_text + "\nA %s paragraph.\n" % word)
             saved = time.perf_counter()
             during.append((events.wait(reloads(url_of(second))) - saved) * 1000)
-            while url_of(second) not in search_urls(port, word):
-                if time.perf_counter() - saved > 120:
-                    sys.exit("error: the second edit never reached the search index")
-                time.sleep(0.01)
-            during_search.append((time.perf_counter() - saved) * 1000)
+            during_search.append(wait_searchable(port, url_of(second), word, saved, "the second edit"))
             timed_save(events, first_path, first_text, reloads(url_of(first)))
             timed_save(events, second_path, second_text, reloads(url_of(second)))
             time.sleep(2.5)
