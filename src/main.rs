@@ -60,7 +60,7 @@ fn main() -> ExitCode {
 fn sent_links_guard(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
     use helpsite::ledger::{Resolution, check_sent_links};
     use helpsite::links::{Resolution as Found, resolve_url};
-    let ledger = match open_ledger(site) {
+    let ledger = match helpsite::ledger::replies::open(site) {
         Ok(Some(ledger)) => ledger,
         Ok(None) => return Vec::new(),
         Err(d) => return vec![d],
@@ -81,40 +81,11 @@ fn sent_links_guard(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostic
         Ok(found) => found.into_iter().collect(),
         Err(d) => vec![d],
     };
-    match reply_counts(site, &ledger) {
+    match helpsite::ledger::replies::in_ledger(site, &ledger) {
         Ok(replies) => site.replies = replies,
         Err(d) => found.push(d),
     }
     found
-}
-
-/// The site's reply-link ledger, if it has one.
-fn open_ledger(
-    site: &helpsite::site::Site,
-) -> Result<Option<helpsite::ledger::Ledger>, helpsite::diagnostics::Diagnostic> {
-    let path = site.config.ledger_path(&site.root);
-    if !path.exists() {
-        return Ok(None);
-    }
-    helpsite::ledger::Ledger::open(&path).map(Some)
-}
-
-/// Staff replies that linked each page of `site` (see `Site::replies`); none when the boost
-/// is off.
-fn reply_counts(
-    site: &helpsite::site::Site,
-    ledger: &helpsite::ledger::Ledger,
-) -> Result<std::collections::HashMap<String, u64>, helpsite::diagnostics::Diagnostic> {
-    use helpsite::links::{Resolution as Found, resolve_url};
-    if site.config.search.reply_boost <= 0.0 {
-        return Ok(Default::default());
-    }
-    helpsite::ledger::report::link_counts(ledger, |url| match resolve_url(site, url) {
-        Found::Page(i) | Found::Alias(i) | Found::MissingAnchor { page: i, .. } => {
-            Some(site.pages()[i].url.clone())
-        }
-        Found::NotFound => None,
-    })
 }
 
 fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
@@ -274,9 +245,8 @@ fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
         return Ok(Outcome::SiteErrors);
     };
     // The same ranking as the built site: with the ledger's reply-link boost.
-    if let Some(ledger) = open_ledger(&site).map_err(|d| anyhow::anyhow!("{d}"))? {
-        site.replies = reply_counts(&site, &ledger).map_err(|d| anyhow::anyhow!("{d}"))?;
-    }
+    site.replies =
+        helpsite::ledger::replies::per_page(&site).map_err(|d| anyhow::anyhow!("{d}"))?;
     let docs = helpsite::search_index::documents(&site);
     let store = helpsite::search_index::DiskStore::for_site(&site);
     let engine = helpsite_search::build_index_with(&docs, &store)

@@ -29,10 +29,7 @@ pub struct Summary {
 pub fn documents(site: &Site) -> Vec<SectionDoc> {
     site.pages()
         .iter()
-        .flat_map(|page| {
-            let boost = page_boost(site, page);
-            page_documents(page).map(move |doc| SectionDoc { boost, ..doc })
-        })
+        .flat_map(|page| page_documents(site, page))
         .collect()
 }
 
@@ -53,9 +50,10 @@ pub fn page_boost(site: &Site, page: &Page) -> u16 {
     (weight * share.min(1.0) * 1000.0).round() as u16
 }
 
-/// The search documents of one page, lead first, without reply boost. They depend on the page
-/// alone, so the preview server keeps them per page and redoes only an edited page's.
-pub fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
+/// The search documents of one page, lead first. They depend on the page (and its reply
+/// count) alone, so the preview server keeps them per page and redoes only an edited page's.
+pub fn page_documents<'a>(site: &Site, page: &'a Page) -> impl Iterator<Item = SectionDoc> + 'a {
+    let boost = page_boost(site, page);
     // The top-level section is the first folder of the source path; root pages have none.
     let section = page
         .source
@@ -82,7 +80,7 @@ pub fn page_documents(page: &Page) -> impl Iterator<Item = SectionDoc> + '_ {
             kind: page.meta.kind.as_str().to_string(),
             section: section.clone(),
             tags: page.meta.tags.clone(),
-            boost: 0,
+            boost,
         }
     })
 }

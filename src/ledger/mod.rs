@@ -29,6 +29,7 @@ pub mod guard;
 pub mod mail;
 pub mod manifest;
 pub mod records;
+pub mod replies;
 pub mod report;
 pub mod report_html;
 pub mod service;

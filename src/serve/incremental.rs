@@ -37,7 +37,7 @@ use helpsite_search::{MemoryStore, SectionDoc};
 use rayon::prelude::*;
 
 use crate::content::{self, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::flows;
 use crate::links;
 use crate::markdown::Target;
@@ -216,7 +216,7 @@ impl Incremental {
                     }
                     model.site.replace_page(i, page);
                     if let Some(docs) = &mut model.docs {
-                        docs[i] = page_docs(&model.site.pages()[i]);
+                        docs[i] = page_docs(&model.site, &model.site.pages()[i]);
                     }
                     edited.push(i);
                 }
@@ -370,20 +370,28 @@ impl SiteBuilder for Incremental {
         let (site, mut diagnostics) = Site::load(&self.root, self.options.clone());
         // Pages that failed to parse are missing from the model: reload all next time.
         self.needs_full = diagnostics.has_errors();
-        let Some(site) = site else {
+        let Some(mut site) = site else {
             return self.finish(diagnostics);
         };
+        // Rank like the built site. The counts are read at full builds only: mail ingested
+        // while serving reaches the ranking at the next one (a `site.yaml` save).
+        match crate::ledger::replies::per_page(&site) {
+            Ok(replies) => site.replies = replies,
+            Err(d) => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                ..d.hint("search ranks without the reply-link boost until the ledger opens")
+            }),
+        }
         self.search.version += 1;
         match Renderer::new(&site, true) {
             Ok(renderer) => {
                 let (mut output, errors) = renderer.render_all(&site);
                 self.needs_full |= !errors.is_empty();
                 diagnostics.extend(errors);
-                let docs = site
-                    .config
-                    .search
-                    .enabled
-                    .then(|| site.pages().par_iter().map(page_docs).collect::<Vec<_>>());
+                let docs = site.config.search.enabled.then(|| {
+                    let docs = site.pages().par_iter().map(|p| page_docs(&site, p));
+                    docs.collect::<Vec<_>>()
+                });
                 // The index is built here, not deferred: a full build reloads every page, and
                 // they should find an index of what they show. A site with search off says so
                 // with an empty index, so no older index is published after it.
@@ -474,8 +482,8 @@ impl SiteBuilder for Incremental {
     }
 }
 
-fn page_docs(page: &Page) -> Arc<[SectionDoc]> {
-    search_index::page_documents(page).collect()
+fn page_docs(site: &Site, page: &Page) -> Arc<[SectionDoc]> {
+    search_index::page_documents(site, page).collect()
 }
 
 /// The site's documents in page order, as the index wants them.

@@ -568,3 +568,43 @@ fn feedback_report_is_served_in_the_preview() {
         response.text()
     );
 }
+
+#[test]
+fn search_in_the_preview_ranks_with_the_reply_link_boost() {
+    let site = Served::start_with("serve", |root| {
+        let config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+        std::fs::write(
+            root.join("site.yaml"),
+            config + "feedback:\n  staff_addresses: [\"*@serve.example\"]\n",
+        )
+        .unwrap();
+        for name in ["twin-a", "twin-b"] {
+            std::fs::write(
+                root.join(format!("content/guide/{name}.md")),
+                format!("---\ntitle: Twin {name}\n---\nCalibrating the zebrafish sensor.\n"),
+            )
+            .unwrap();
+        }
+        let mbox = "From MAILER-DAEMON Mon May 12 09:00:00 2025\nFrom: Sam <sam@serve.example>\nTo: c@customer.test\nSubject: Re: sensor\nDate: Mon, 12 May 2025 09:00:00 +0000\nMessage-ID: <twin@serve.example>\nContent-Type: text/plain; charset=utf-8\n\nSee https://serve.example/guide/twin-b/\n";
+        std::fs::write(root.join("sent.mbox"), mbox).unwrap();
+        let helpsite = |args: &[&str]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+                .args(args)
+                .current_dir(root)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+        };
+        helpsite(&["build"]);
+        helpsite(&["feedback", "ingest-mail", "sent.mbox"]);
+    });
+    let json: serde_json::Value =
+        serde_json::from_slice(&site.get("/api/search?q=zebrafish").body).unwrap();
+    let urls: Vec<&str> = json["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, ["/guide/twin-b/", "/guide/twin-a/"], "{json}");
+}
