@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 use super::builder::Deferred;
-use super::rebuild;
+use super::failure;
 use super::state::AppState;
 
 pub struct Indexer {
@@ -120,7 +120,7 @@ fn run(shared: &Shared, pool: &rayon::ThreadPool, state: &AppState, root: &Path)
         let work = job.work;
         match pool.install(work) {
             Ok(update) => {
-                rebuild::print_all(&update.warnings);
+                failure::print_all(&update.warnings);
                 let files = update.files.len();
                 let published = pool.install(|| state.publish(update));
                 if published.stale_index {
@@ -135,7 +135,7 @@ fn run(shared: &Shared, pool: &rayon::ThreadPool, state: &AppState, root: &Path)
                     );
                 }
             }
-            Err(diagnostics) => rebuild::fail(state, root, diagnostics),
+            Err(diagnostics) => failure::fail(state, root, diagnostics),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod banner;
 pub mod builder;
 pub mod change;
 pub mod events;
+pub mod failure;
 pub mod figures;
 pub mod http;
 pub mod incremental;

@@ -18,8 +18,8 @@ use crate::diagnostics::Diagnostics;
 use super::builder::{SiteBuilder, Update};
 use super::change::{self, ChangeKind};
 use super::events::Message;
+use super::failure;
 use super::indexer::Indexer;
-use super::overlay;
 use super::state::AppState;
 
 pub struct Rebuilder {
@@ -110,7 +110,7 @@ impl Rebuilder {
     /// Swaps in the new snapshot, then (never before) tells open pages. Returns how many
     /// output files changed.
     fn publish(&mut self, update: Update, css_only: bool) -> usize {
-        print_all(&update.warnings);
+        failure::print_all(&update.warnings);
         let super::publish::Published {
             diff, base_path, ..
         } = self.state.publish(update);
@@ -147,30 +147,12 @@ impl Rebuilder {
     }
 
     fn fail(&mut self, diagnostics: Diagnostics) {
-        fail(&self.state, &self.root, diagnostics);
+        failure::fail(&self.state, &self.root, diagnostics);
     }
-}
-
-/// Reports a failed build (or deferred work) on the terminal and in open pages' overlay.
-pub(super) fn fail(state: &AppState, root: &Path, mut diagnostics: Diagnostics) {
-    diagnostics.sort();
-    print_all(&diagnostics);
-    eprintln!(
-        "build failed with {} error(s); still serving the last good build",
-        diagnostics.error_count()
-    );
-    let payload = overlay::errors(&diagnostics, root);
-    state.hub.send(Message::Error(Arc::new(payload)));
 }
 
 fn is_stylesheet(change: &ChangeKind) -> bool {
     matches!(change, ChangeKind::Static(p) if p.extension().is_some_and(|e| e == "css"))
-}
-
-pub(super) fn print_all(diagnostics: &Diagnostics) {
-    for d in diagnostics.iter() {
-        eprintln!("{d}");
-    }
 }
 
 /// `content/faq.md` for one change, `3 changes` for more.
