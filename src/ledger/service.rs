@@ -1,4 +1,4 @@
-//! `helpsite feedback serve`: the endpoint the theme's feedback widget posts to.
+//! `helpsite feedback serve`: the endpoint the theme's feedback widget and search box post to.
 //!
 //! Small and strict on purpose, because it faces the internet: `POST /api/feedback` takes
 //! `{"page": "/a/page/", "answer": "yes" | "no" | "already-read"}` for pages in the manifest
