@@ -33,7 +33,8 @@ pub enum FeedbackCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Per-page figures and the pages that need a writer's attention.
+    /// Per-page figures, the pages that need a writer's attention, and searches that found
+    /// nothing.
     Report {
         /// Period to cover: `90d`, `12w`, `1y` or `all`.
         #[arg(long, default_value = "90d")]
@@ -58,7 +59,8 @@ pub enum FeedbackCommand {
     },
     /// Check that every URL ever sent in a reply still resolves in the built site.
     CheckLinks,
-    /// Run the feedback endpoint the theme posts to (`feedback.endpoint` in site.yaml).
+    /// Run the feedback endpoint the theme posts to (`feedback.endpoint` in site.yaml): page
+    /// answers and searches with no results.
     Serve {
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,

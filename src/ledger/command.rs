@@ -186,7 +186,9 @@ fn serve(
     let written = writer
         .join()
         .map_err(|e| Diagnostic::error("feedback rows may be lost").cause(e))?;
-    eprintln!("stopped; {written} feedback rows written");
+    eprintln!(
+        "stopped; {written} feedback rows written (page answers and searches with no results)"
+    );
     Ok(())
 }
 

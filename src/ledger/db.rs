@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::records::{FeedbackRecord, LinkRecord, MessageKind, MessageRecord, ViewRecord};
+use super::records::{
+    FailedSearchRecord, FeedbackRecord, LinkRecord, MessageKind, MessageRecord, ViewRecord,
+};
 use crate::diagnostics::Diagnostic;
 
 /// Schema steps; index + 1 is the `user_version` after the step. Never edit a released step:
@@ -46,6 +48,14 @@ const MIGRATIONS: &[&str] = &[
         from_reply INTEGER NOT NULL
      ) WITHOUT ROWID;
      CREATE INDEX views_page_day ON views(page, day);",
+    // 2: searches that found nothing (normalised query and day only; see `failed_search`).
+    "CREATE TABLE failed_searches (
+        key TEXT PRIMARY KEY,
+        query TEXT NOT NULL CHECK (length(query) BETWEEN 1 AND 100),
+        day TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('box', 'page'))
+     ) WITHOUT ROWID;
+     CREATE INDEX failed_searches_day ON failed_searches(day);",
 ];
 
 /// An open ledger.
@@ -197,6 +207,7 @@ impl Ledger {
             links: count("links")?,
             feedback: count("feedback")?,
             views: count("views")?,
+            failed_searches: count("failed_searches")?,
         })
     }
 }
@@ -208,6 +219,7 @@ pub struct Counts {
     pub links: u64,
     pub feedback: u64,
     pub views: u64,
+    pub failed_searches: u64,
 }
 
 /// One open write transaction. Every insert ignores rows whose natural key is already there
@@ -260,6 +272,13 @@ impl Writer<'_> {
         )
     }
 
+    pub fn insert_failed_search(&self, s: &FailedSearchRecord) -> Result<bool, Diagnostic> {
+        self.exec(
+            "INSERT OR IGNORE INTO failed_searches (key, query, day, source) VALUES (?1, ?2, ?3, ?4)",
+            params![s.key, s.query, s.day, s.source.as_str()],
+        )
+    }
+
     pub fn commit(self) -> Result<(), Diagnostic> {
         self.tx
             .commit()
@@ -304,9 +323,40 @@ mod tests {
                 messages: 1,
                 links: 0,
                 feedback: 1,
-                views: 0
+                views: 0,
+                failed_searches: 0,
             }
         );
+    }
+
+    #[test]
+    fn a_version_1_ledger_upgrades_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        // A ledger as helpsite wrote it before failed searches existed.
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(MIGRATIONS[0]).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute(
+            "INSERT INTO views (key, day, page, from_reply) VALUES ('v1', '2024-01-01', '/a/', 0)",
+            [],
+        )
+        .unwrap();
+        drop(old);
+        let mut ledger = Ledger::open(&path).unwrap();
+        assert_eq!(ledger.schema_version().unwrap(), 2);
+        let w = ledger.writer().unwrap();
+        let s = FailedSearchRecord {
+            key: "web:1".into(),
+            query: "reset password".into(),
+            day: "2024-01-02".into(),
+            source: crate::ledger::records::SearchSource::Box,
+        };
+        assert!(w.insert_failed_search(&s).unwrap());
+        assert!(!w.insert_failed_search(&s).unwrap());
+        w.commit().unwrap();
+        let counts = ledger.counts().unwrap();
+        assert_eq!((counts.views, counts.failed_searches), (1, 1));
     }
 
     #[test]

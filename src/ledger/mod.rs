@@ -1,5 +1,6 @@
 //! The reply-link ledger: which doc pages support staff send in their replies, what readers say
-//! about pages, and how often pages are viewed — and the tools writers use on it.
+//! about pages, how often pages are viewed and what readers searched for in vain — and the
+//! tools writers use on it.
 //!
 //! Everything lives in one SQLite file (`feedback.ledger` in `site.yaml`) so it can be copied,
 //! backed up and merged between machines. The submodules, in data-flow order:
@@ -12,7 +13,8 @@
 //! 5. [`db`] owns the schema, migrations and every write; [`transfer`] exports and imports JSONL.
 //! 6. [`report`] turns the ledger into per-page figures and flags; [`report_html`] draws them.
 //! 7. [`guard`] tells the build which URLs ever sent to a customer no longer resolve.
-//! 8. [`service`] is the HTTP endpoint the theme's feedback widget posts to.
+//! 8. [`service`] is the HTTP endpoint the theme's feedback widget posts to, and where the
+//!    search box reports searches with no results ([`failed_search`] says what may be kept).
 //!
 //! Nothing outside this module knows SQLite, and this module knows nothing of rendering: the
 //! build talks to it through [`guard::check_sent_links`] and the page manifest only.
@@ -25,6 +27,7 @@ pub mod access_log;
 pub mod cli_args;
 pub mod command;
 pub mod db;
+pub mod failed_search;
 pub mod guard;
 pub mod mail;
 pub mod manifest;

@@ -102,3 +102,41 @@ pub struct ViewRecord {
     /// The view came from a link in a support reply (`?ref=reply`).
     pub from_reply: bool,
 }
+
+/// Where a failed search happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchSource {
+    /// The header search box (the query stayed unchanged for a while, or Enter was pressed).
+    Box,
+    /// The `/search/?q=` page.
+    Page,
+}
+
+impl SearchSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchSource::Box => "box",
+            SearchSource::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SearchSource> {
+        [SearchSource::Box, SearchSource::Page]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// One search a reader made that found nothing. Only the normalised query and the day are
+/// kept (see [`super::failed_search`]): no time of day, address or browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedSearchRecord {
+    /// Natural key: `web:<random id>`, so merging ledgers counts each report once.
+    pub key: String,
+    /// Normalised: lowercased, whitespace collapsed, at most 100 characters.
+    pub query: String,
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    pub source: SearchSource,
+}

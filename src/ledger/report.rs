@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::db::Ledger;
@@ -25,6 +26,8 @@ pub const STALE_DAYS: i64 = 183;
 pub const CHARTED_PAGES: usize = 5;
 /// At most this many weeks are charted.
 pub const MAX_WEEKS: i64 = 52;
+/// How many searches with no results the report lists.
+pub const FAILED_SEARCHES: usize = 20;
 
 /// The period a report covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +121,18 @@ pub struct Report {
     pub since: Option<String>,
     pub pages: Vec<PageReport>,
     pub weekly: Vec<WeeklyLinks>,
+    /// The most frequent searches with no results in the period, most frequent first.
+    pub failed_searches: Vec<FailedSearch>,
+}
+
+/// A normalised query that found nothing, as readers' search boxes reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FailedSearch {
+    pub query: String,
+    /// Times it was reported in the period (once per query per page view).
+    pub count: u64,
+    /// `YYYY-MM-DD`.
+    pub last_seen: String,
 }
 
 #[derive(Default)]
@@ -280,11 +295,30 @@ pub fn build(
     }
     pages.sort_by(|a, b| (b.linked, b.views, &a.url).cmp(&(a.linked, a.views, &b.url)));
     let weekly = weekly_series(&pages, &weeks_by_page, start, now);
+
+    // Ties go to the more recent query: it is the likelier gap in the docs today.
+    let mut stmt = conn
+        .prepare(
+            "SELECT query, COUNT(*) AS n, MAX(day) AS last FROM failed_searches WHERE day >= ?1
+             GROUP BY query ORDER BY n DESC, last DESC, query LIMIT ?2",
+        )
+        .map_err(read_err)?;
+    let failed_searches = stmt
+        .query_map(params![start_day, FAILED_SEARCHES as i64], |r| {
+            Ok(FailedSearch {
+                query: r.get(0)?,
+                count: r.get::<_, i64>(1)? as u64,
+                last_seen: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(read_err)?;
     Ok(Report {
         generated_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         since: start.map(|d| d.format("%Y-%m-%d").to_string()),
         pages,
         weekly,
+        failed_searches,
     })
 }
 
@@ -451,6 +485,23 @@ pub fn table(report: &Report) -> String {
         out,
         "\nflags: R = often already read, S = stale, U = unused, A = missing anchor"
     );
+    let _ = writeln!(out, "\nSearches with no results, {period}:");
+    if report.failed_searches.is_empty() {
+        let _ = writeln!(out, "  none reported");
+    }
+    let width = report
+        .failed_searches
+        .iter()
+        .map(|s| s.count.to_string().len())
+        .max()
+        .unwrap_or(0);
+    for s in &report.failed_searches {
+        let _ = writeln!(
+            out,
+            "  {:>width$}  last {}  {}",
+            s.count, s.last_seen, s.query
+        );
+    }
     out
 }
 

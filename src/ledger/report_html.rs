@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{Flag, PageReport, Report, WeeklyLinks};
+use super::report::{FailedSearch, Flag, PageReport, Report, WeeklyLinks};
 
 const FEEDBACK_ROWS: usize = 10;
 
@@ -52,6 +52,7 @@ pub fn render(report: &Report) -> String {
         h.push_str("</div>");
     }
     feedback_mix(&mut h, &report.pages);
+    failed_searches(&mut h, &report.failed_searches);
     pages_table(&mut h, &report.pages);
     h.push_str("</body></html>\n");
     h
@@ -213,6 +214,29 @@ fn feedback_mix(h: &mut String, pages: &[PageReport]) {
         );
     }
     h.push_str("</svg>");
+}
+
+fn failed_searches(h: &mut String, searches: &[FailedSearch]) {
+    h.push_str("<h2 id=\"failed-searches\">Searches with no results</h2>");
+    if searches.is_empty() {
+        h.push_str("<p>No search without results was reported in this period.</p>");
+        return;
+    }
+    h.push_str(
+        "<p>What readers looked for and did not find: each may be a missing page, or a word \
+         an existing page should use.</p><table class=\"failed-searches\"><thead><tr>\
+         <th>query</th><th>searches</th><th>last seen</th></tr></thead><tbody>",
+    );
+    for s in searches {
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            esc(&s.query),
+            s.count,
+            esc(&s.last_seen)
+        );
+    }
+    h.push_str("</tbody></table>");
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -1,10 +1,17 @@
-//! `helpsite feedback serve`: the endpoint the theme's feedback widget posts to.
+//! `helpsite feedback serve`: the endpoint the theme's feedback widget and search box post to.
 //!
 //! Small and strict on purpose, because it faces the internet: `POST /api/feedback` takes
 //! `{"page": "/a/page/", "answer": "yes" | "no" | "already-read"}` for pages in the manifest
 //! only, bodies under 2 KiB, JSON only, from the site's own origin (CORS for it alone), at a
 //! per-client rate (a token bucket per IP); `GET /healthz` says it is up. Everything else gets a
 //! 4xx with a JSON `{"error": "..."}`. It sets no cookies and stores no IP address.
+//!
+//! The theme's search box posts `{"failed_search": "query", "source": "box" | "page"}` to the
+//! same endpoint when a search finds nothing, under the same limits. Only the normalised query
+//! and the day are stored ([`super::failed_search`]). A query that looks like personal data
+//! (an `@`, six or more digits in a row) is answered `202 {"ok": true, "stored": false}` and
+//! dropped: the reader did nothing wrong, and there is nothing for a client to fix or retry. An
+//! empty or over-long query (more than 100 characters once normalised) is a `422`.
 //!
 //! SQLite takes one writer at a time, so requests hand their row to one writer thread, which
 //! commits whatever has queued up in one transaction and only then lets the requests answer
@@ -30,7 +37,8 @@ use tokio::sync::{mpsc, oneshot};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::db::Ledger;
-use super::records::{Answer, FeedbackRecord, FeedbackSource};
+use super::failed_search::{self, MAX_QUERY_CHARS, Refusal};
+use super::records::{Answer, FailedSearchRecord, FeedbackRecord, FeedbackSource, SearchSource};
 
 /// Largest accepted body, in bytes ("under 2 KB").
 pub const MAX_BODY: usize = 2047;
@@ -52,10 +60,16 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
 }
 
+/// A row on its way to the writer thread.
+enum Pending {
+    Feedback(FeedbackRecord),
+    FailedSearch(FailedSearchRecord),
+}
+
 struct AppState {
     settings: Settings,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
-    writer: mpsc::Sender<(FeedbackRecord, oneshot::Sender<bool>)>,
+    writer: mpsc::Sender<(Pending, oneshot::Sender<bool>)>,
 }
 
 /// The writer thread: the only place the service touches SQLite.
@@ -163,12 +177,18 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     Json(serde_json::json!({ "status": "ok" })).into_response()
 }
 
+/// Either a page answer (`page` + `answer`) or a failed search (`failed_search` + `source`);
+/// one struct rather than an untagged enum so a wrong body gets a precise serde message.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Submission {
-    page: String,
-    answer: String,
+    page: Option<String>,
+    answer: Option<String>,
+    failed_search: Option<String>,
+    source: Option<String>,
 }
+
+const EXPECTED: &str = "expected {\"page\": \"/a/page/\", \"answer\": \"yes\"} or {\"failed_search\": \"query\", \"source\": \"box\"}";
 
 async fn post_feedback(
     State(state): State<Arc<AppState>>,
@@ -237,38 +257,38 @@ async fn post_feedback(
     };
     let sub: Submission = match serde_json::from_slice(&body) {
         Ok(s) => s,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("expected {{\"page\": \"/a/page/\", \"answer\": \"yes\"}}: {e}"),
-            );
-        }
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("{EXPECTED}: {e}")),
     };
-    if !s.pages.contains(&sub.page) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not a page of this site", truncate(&sub.page)),
-        );
-    }
-    let Some(answer) = Answer::parse(&sub.answer) else {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "`{}` is not an answer; use `yes`, `no` or `already-read`",
-                truncate(&sub.answer)
-            ),
-        );
-    };
-    let now = chrono::Utc::now();
-    let record = FeedbackRecord {
-        key: format!("web:{}", new_id()),
-        page: sub.page,
-        answer,
-        source: FeedbackSource::Web,
-        received_at: now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    let pending = match sub {
+        Submission {
+            page: Some(page),
+            answer: Some(answer),
+            failed_search: None,
+            source: None,
+        } => match page_answer(s, page, answer) {
+            Ok(record) => Pending::Feedback(record),
+            Err(res) => return res,
+        },
+        Submission {
+            page: None,
+            answer: None,
+            failed_search: Some(query),
+            source: Some(source),
+        } => match failed_search(query, source) {
+            Ok(Some(record)) => Pending::FailedSearch(record),
+            Ok(None) => {
+                return (
+                    StatusCode::ACCEPTED,
+                    Json(serde_json::json!({ "ok": true, "stored": false })),
+                )
+                    .into_response();
+            }
+            Err(res) => return res,
+        },
+        _ => return error(StatusCode::BAD_REQUEST, EXPECTED),
     };
     let (done_tx, done_rx) = oneshot::channel();
-    if state.writer.send((record, done_tx)).await.is_err() {
+    if state.writer.send((pending, done_tx)).await.is_err() {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "the ledger writer has stopped",
@@ -281,6 +301,67 @@ async fn post_feedback(
             "could not store the feedback; try again",
         ),
     }
+}
+
+fn page_answer(s: &Settings, page: String, answer: String) -> Result<FeedbackRecord, Response> {
+    if !s.pages.contains(&page) {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("`{}` is not a page of this site", truncate(&page)),
+        ));
+    }
+    let Some(answer) = Answer::parse(&answer) else {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "`{}` is not an answer; use `yes`, `no` or `already-read`",
+                truncate(&answer)
+            ),
+        ));
+    };
+    Ok(FeedbackRecord {
+        key: format!("web:{}", new_id()),
+        page,
+        answer,
+        source: FeedbackSource::Web,
+        received_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    })
+}
+
+/// The row to store for a failed search, `None` for one that is accepted but dropped.
+fn failed_search(query: String, source: String) -> Result<Option<FailedSearchRecord>, Response> {
+    let Some(source) = SearchSource::parse(&source) else {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "`{}` is not a search source; use `box` or `page`",
+                truncate(&source)
+            ),
+        ));
+    };
+    let query = match failed_search::normalise(&query) {
+        Ok(q) => q,
+        Err(Refusal::Personal) => return Ok(None),
+        Err(Refusal::Empty) => {
+            return Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "`failed_search` is empty",
+            ));
+        }
+        Err(Refusal::TooLong) => {
+            return Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("`failed_search` is longer than {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+    };
+    Ok(Some(FailedSearchRecord {
+        key: format!("web:{}", new_id()),
+        query,
+        // The day only: a time of day would help tell readers apart.
+        day: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        source,
+    }))
 }
 
 fn truncate(s: &str) -> String {
@@ -316,7 +397,7 @@ fn new_id() -> String {
 
 fn write_loop(
     mut ledger: Ledger,
-    mut rx: mpsc::Receiver<(FeedbackRecord, oneshot::Sender<bool>)>,
+    mut rx: mpsc::Receiver<(Pending, oneshot::Sender<bool>)>,
 ) -> Result<u64, String> {
     let mut written = 0u64;
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -331,8 +412,11 @@ fn write_loop(
         }
         let result = (|| {
             let w = ledger.writer()?;
-            for (record, _) in &batch {
-                w.insert_feedback(record)?;
+            for (pending, _) in &batch {
+                match pending {
+                    Pending::Feedback(record) => w.insert_feedback(record)?,
+                    Pending::FailedSearch(record) => w.insert_failed_search(record)?,
+                };
             }
             w.commit()
         })();

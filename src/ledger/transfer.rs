@@ -1,6 +1,7 @@
 //! `helpsite feedback export --format jsonl` and `import FILE`: move or merge ledgers.
 //!
-//! One JSON object per line, tagged by `type` (`message`, `link`, `feedback`, `view`), messages
+//! One JSON object per line, tagged by `type` (`message`, `link`, `feedback`, `view`,
+//! `failed-search`), messages
 //! before their links. Import inserts by natural key in one transaction, so importing the same
 //! file twice, or a ledger that shares rows with this one, adds only what is new.
 
@@ -10,7 +11,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::db::Ledger;
-use super::records::{FeedbackRecord, LinkRecord, MessageKind, MessageRecord, ViewRecord};
+use super::records::{
+    FailedSearchRecord, FeedbackRecord, LinkRecord, MessageKind, MessageRecord, SearchSource,
+    ViewRecord,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -20,6 +24,8 @@ enum Row {
     Link(LinkRecord),
     Feedback(FeedbackRecord),
     View(ViewRecord),
+    #[serde(rename = "failed-search")]
+    FailedSearch(FailedSearchRecord),
 }
 
 /// Writes the whole ledger as JSONL.
@@ -112,6 +118,27 @@ pub fn export(ledger: &Ledger, out: &mut dyn Write) -> Result<u64, Diagnostic> {
                 out,
             )?;
         }
+        let mut stmt = conn
+            .prepare("SELECT key, query, day, source FROM failed_searches ORDER BY key")
+            .map_err(read_err)?;
+        let mut rows = stmt.query([]).map_err(read_err)?;
+        while let Some(r) = rows.next().map_err(read_err)? {
+            let source: String = r.get(3).map_err(read_err)?;
+            // The schema's CHECK allows only the known sources.
+            let source = SearchSource::parse(&source).ok_or_else(|| {
+                Diagnostic::error(format!("bad search source `{source}` in the ledger"))
+                    .at(ledger.path())
+            })?;
+            emit(
+                Row::FailedSearch(FailedSearchRecord {
+                    key: r.get(0).map_err(read_err)?,
+                    query: r.get(1).map_err(read_err)?,
+                    day: r.get(2).map_err(read_err)?,
+                    source,
+                }),
+                out,
+            )?;
+        }
         Ok(())
     })();
     conn.execute_batch("COMMIT").map_err(read_err)?;
@@ -175,6 +202,7 @@ pub fn import(
             Row::Link(l) => writer.insert_link(l),
             Row::Feedback(f) => writer.insert_feedback(f),
             Row::View(v) => writer.insert_view(v),
+            Row::FailedSearch(s) => writer.insert_failed_search(s),
         }
         .map_err(one)?;
         summary.rows += 1;

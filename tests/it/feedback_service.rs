@@ -304,3 +304,170 @@ async fn concurrent_posts_over_tcp_lose_nothing() {
     assert_eq!(a.writer.join().unwrap(), 200);
     assert_eq!(rows(&a.path).len(), 200);
 }
+
+fn searches(path: &std::path::Path) -> Vec<(String, String, String)> {
+    let l = Ledger::open(path).unwrap();
+    let mut stmt = l
+        .conn()
+        .prepare("SELECT query, day, source FROM failed_searches ORDER BY query, source")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn search_req(query: &str, source: &str) -> Request<Body> {
+    json_req(&serde_json::json!({ "failed_search": query, "source": source }).to_string())
+}
+
+#[tokio::test]
+async fn failed_searches_are_stored_normalised_with_the_day_only() {
+    let a = app(100, 100);
+    let before = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    for (query, source) in [
+        ("  Reset   PASSWORD\t2FA ", "box"),
+        ("reset password 2fa", "page"),
+        ("Ünïcode  Läuft", "box"),
+    ] {
+        let (status, headers, body) =
+            send(&a.router, search_req(query, source), [10, 1, 0, 1]).await;
+        assert_eq!(status, StatusCode::CREATED, "{query}: {body}");
+        assert_eq!(body, serde_json::json!({"ok": true}));
+        assert!(headers.get(header::SET_COOKIE).is_none());
+    }
+    let after = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    drop(a.router);
+    assert_eq!(a.writer.join().unwrap(), 3);
+    let got = searches(&a.path);
+    let day = &got[0].1;
+    assert!(*day == before || *day == after, "{day}");
+    let want = |q: &str, s: &str| (q.to_string(), day.clone(), s.to_string());
+    assert_eq!(
+        got,
+        vec![
+            want("reset password 2fa", "box"),
+            want("reset password 2fa", "page"),
+            want("ünïcode läuft", "box"),
+        ]
+    );
+    // Nothing about the client is kept: these are all the columns there are.
+    let l = Ledger::open(&a.path).unwrap();
+    let columns: Vec<String> = l
+        .conn()
+        .prepare("SELECT name FROM pragma_table_info('failed_searches') ORDER BY cid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(columns, ["key", "query", "day", "source"]);
+}
+
+#[tokio::test]
+async fn personal_looking_searches_are_accepted_but_dropped() {
+    let a = app(100, 100);
+    for query in [
+        "my account jane@example.com",
+        "order 1234567 missing",
+        "call 555123456",
+    ] {
+        let (status, _, body) = send(&a.router, search_req(query, "box"), [10, 1, 0, 2]).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{query}: {body}");
+        assert_eq!(body, serde_json::json!({"ok": true, "stored": false}));
+    }
+    drop(a.router);
+    assert_eq!(a.writer.join().unwrap(), 0);
+    assert!(searches(&a.path).is_empty());
+}
+
+#[tokio::test]
+async fn bad_failed_searches_are_a_clear_4xx() {
+    let a = app(100, 100);
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            search_req(&"x".repeat(101), "box"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`failed_search` is longer than 100 characters",
+        ),
+        (
+            search_req(" \t ", "box"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`failed_search` is empty",
+        ),
+        (
+            search_req("vpn", "sidebar"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "`sidebar` is not a search source; use `box` or `page`",
+        ),
+        (
+            json_req(r#"{"failed_search":"vpn"}"#),
+            StatusCode::BAD_REQUEST,
+            "expected",
+        ),
+        (
+            json_req(r#"{"failed_search":"vpn","source":"box","page":"/faq/","answer":"yes"}"#),
+            StatusCode::BAD_REQUEST,
+            "expected",
+        ),
+        (
+            json_req(r#"{"failed_search":"vpn","source":"box","ip":"1.2.3.4"}"#),
+            StatusCode::BAD_REQUEST,
+            "unknown field `ip`",
+        ),
+        (
+            json_req(r#"{"failed_search":["vpn"],"source":"box"}"#),
+            StatusCode::BAD_REQUEST,
+            "invalid type",
+        ),
+        (
+            search_req(&"x".repeat(3000), "box"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "under 2048 bytes",
+        ),
+        (
+            Request::post("/api/feedback")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ORIGIN, "https://evil.example")
+                .body(Body::from(r#"{"failed_search":"vpn","source":"box"}"#))
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+            "may not send feedback here",
+        ),
+    ];
+    for (req, status, message) in cases {
+        let (got, _, body) = send(&a.router, req, [10, 1, 0, 3]).await;
+        assert_eq!(got, status, "{message}: {body}");
+        let error = body["error"].as_str().unwrap_or_else(|| panic!("{body}"));
+        assert!(error.contains(message), "{error}");
+    }
+    drop(a.router);
+    assert_eq!(a.writer.join().unwrap(), 0);
+    assert!(searches(&a.path).is_empty());
+    assert!(rows(&a.path).is_empty());
+}
+
+#[tokio::test]
+async fn failed_searches_share_the_rate_limit() {
+    let a = app(1, 3);
+    for (i, req) in [
+        search_req("a", "box"),
+        json_req(r#"{"page":"/faq/","answer":"yes"}"#),
+        search_req("b", "page"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(
+            send(&a.router, req, [10, 1, 0, 4]).await.0,
+            StatusCode::CREATED,
+            "request {i}"
+        );
+    }
+    let (status, headers, json) = send(&a.router, search_req("c", "box"), [10, 1, 0, 4]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{json}");
+    assert!(headers.get(header::RETRY_AFTER).is_some());
+    drop(a.router);
+    assert_eq!(a.writer.join().unwrap(), 3);
+    assert_eq!(searches(&a.path).len(), 2);
+}

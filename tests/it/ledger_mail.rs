@@ -56,7 +56,8 @@ fn fixtures_ingest_with_exact_counts() {
             messages: 9,
             links: 9,
             feedback: 1,
-            views: 0
+            views: 0,
+            failed_searches: 0,
         }
     );
 

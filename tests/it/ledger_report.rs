@@ -1,8 +1,10 @@
-//! The report over the fixture mail and logs: a JSON snapshot, every flag, table and HTML.
+//! The report over the fixture mail and logs: a JSON snapshot, every flag, table and HTML, and
+//! the searches with no results.
 
 use chrono::{TimeZone, Utc};
 use helpsite::ledger::records::{
-    Answer, FeedbackRecord, FeedbackSource, LinkRecord, MessageKind, MessageRecord,
+    Answer, FailedSearchRecord, FeedbackRecord, FeedbackSource, LinkRecord, MessageKind,
+    MessageRecord, SearchSource,
 };
 use helpsite::ledger::report::{self, Flag, Since};
 use helpsite::ledger::urls::SiteUrls;
@@ -143,4 +145,99 @@ fn link_counts_for_ranking() {
     assert_eq!(counts.get("/connect/senders/"), Some(&7));
     assert_eq!(counts.get("/faq/"), Some(&2));
     assert_eq!(counts.get("/getting-help/"), None);
+}
+
+#[test]
+fn searches_with_no_results_by_count_then_recency() {
+    let mut t = ledger();
+    let w = t.ledger.writer().unwrap();
+    let mut n = 0;
+    let mut add = |query: &str, day: &str, times: usize| {
+        for _ in 0..times {
+            n += 1;
+            w.insert_failed_search(&FailedSearchRecord {
+                key: format!("web:{n}"),
+                query: query.into(),
+                day: day.into(),
+                source: if n % 2 == 0 {
+                    SearchSource::Box
+                } else {
+                    SearchSource::Page
+                },
+            })
+            .unwrap();
+        }
+    };
+    add("vpn setup", "2025-06-01", 2);
+    add("vpn setup", "2025-06-20", 1);
+    add("<script>alert(1)</script>", "2025-06-05", 2);
+    add("refund", "2025-06-25", 2);
+    add("saml", "2025-06-29", 1);
+    // Before the 30-day period: counted under "all" only.
+    add("old question", "2025-04-01", 9);
+    w.commit().unwrap();
+
+    let r = report::build(&t.ledger, &manifest(), Since::Days(30), now()).unwrap();
+    let got: Vec<(&str, u64, &str)> = r
+        .failed_searches
+        .iter()
+        .map(|s| (s.query.as_str(), s.count, s.last_seen.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("vpn setup", 3, "2025-06-20"),
+            // Equal counts: the more recently seen first.
+            ("refund", 2, "2025-06-25"),
+            ("<script>alert(1)</script>", 2, "2025-06-05"),
+            ("saml", 1, "2025-06-29"),
+        ]
+    );
+    let all = report::build(&t.ledger, &manifest(), Since::All, now()).unwrap();
+    assert_eq!(
+        (
+            all.failed_searches[0].query.as_str(),
+            all.failed_searches[0].count
+        ),
+        ("old question", 9)
+    );
+
+    let json: serde_json::Value = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["failed_searches"][0],
+        serde_json::json!({"query": "vpn setup", "count": 3, "last_seen": "2025-06-20"})
+    );
+
+    let table = report::table(&r);
+    assert!(
+        table.contains("Searches with no results, since 2025-05-31:\n  3  last 2025-06-20  vpn setup\n  2  last 2025-06-25  refund\n"),
+        "{table}"
+    );
+
+    let html = report_html::render(&r);
+    assert!(html.contains("<h2 id=\"failed-searches\">Searches with no results</h2>"));
+    assert!(
+        html.contains("<tr><td><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></td><td>2</td><td>2025-06-05</td></tr>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "a query is never markup");
+    let order: Vec<usize> = ["vpn setup", "refund", "&lt;script&gt;", "saml"]
+        .iter()
+        .map(|q| html.find(&format!("<code>{q}")).unwrap())
+        .collect();
+    assert!(order.is_sorted(), "HTML rows in report order: {order:?}");
+}
+
+#[test]
+fn no_failed_searches_says_so() {
+    let t = ledger();
+    let r = report::build(&t.ledger, &manifest(), Since::Days(30), now()).unwrap();
+    assert!(r.failed_searches.is_empty());
+    assert!(
+        report::table(&r).contains("Searches with no results, since 2025-05-31:\n  none reported")
+    );
+    assert!(
+        report_html::render(&r)
+            .contains("<p>No search without results was reported in this period.</p>")
+    );
 }

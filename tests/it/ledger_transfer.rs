@@ -4,6 +4,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use helpsite::ledger::records::{FailedSearchRecord, SearchSource};
 use helpsite::ledger::urls::SiteUrls;
 use helpsite::ledger::{access_log, mail, transfer};
 
@@ -20,12 +21,33 @@ fn round_trip_and_merge_without_duplicates() {
         &manifest(),
     )
     .unwrap();
+    let w = a.ledger.writer().unwrap();
+    for (key, query, source) in [
+        ("web:s1", "reset <password>", SearchSource::Box),
+        ("web:s2", "reset <password>", SearchSource::Page),
+    ] {
+        w.insert_failed_search(&FailedSearchRecord {
+            key: key.into(),
+            query: query.into(),
+            day: "2025-06-01".into(),
+            source,
+        })
+        .unwrap();
+    }
+    w.commit().unwrap();
     let mut dump = Vec::new();
     let n = transfer::export(&a.ledger, &mut dump).unwrap();
     let counts = a.ledger.counts().unwrap();
+    assert_eq!(counts.failed_searches, 2);
+    assert!(
+        String::from_utf8_lossy(&dump).contains(
+            r#"{"type":"failed-search","key":"web:s2","query":"reset <password>","day":"2025-06-01","source":"page"}"#
+        ),
+        "failed searches are exported"
+    );
     assert_eq!(
         n,
-        counts.messages + counts.links + counts.feedback + counts.views
+        counts.messages + counts.links + counts.feedback + counts.views + counts.failed_searches
     );
 
     let mut b = ledger();

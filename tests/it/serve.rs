@@ -559,11 +559,29 @@ fn feedback_report_is_served_in_the_preview() {
     assert!(!site.root().join(".helpsite/ledger.sqlite").exists());
     // With a ledger: the writer report over the served pages.
     std::fs::create_dir_all(site.root().join(".helpsite")).unwrap();
-    helpsite::ledger::Ledger::open(&site.root().join(".helpsite/ledger.sqlite")).unwrap();
+    let mut ledger =
+        helpsite::ledger::Ledger::open(&site.root().join(".helpsite/ledger.sqlite")).unwrap();
+    let w = ledger.writer().unwrap();
+    w.insert_failed_search(&helpsite::ledger::records::FailedSearchRecord {
+        key: "web:1".into(),
+        query: "<b>zebra</b> printer".into(),
+        day: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        source: helpsite::ledger::records::SearchSource::Box,
+    })
+    .unwrap();
+    w.commit().unwrap();
     let response = site.get("/_helpsite/feedback");
     assert_eq!(response.status, 200, "{}", response.text());
     assert!(
         response.text().contains("Apple page"),
+        "{}",
+        response.text()
+    );
+    // Searches with no results, escaped like everything from the ledger.
+    assert!(
+        response
+            .text()
+            .contains("<tr><td><code>&lt;b&gt;zebra&lt;/b&gt; printer</code></td><td>1</td>"),
         "{}",
         response.text()
     );

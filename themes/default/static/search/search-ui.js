@@ -9,7 +9,15 @@
  *
  * Configuration comes from data attributes on the `[data-hs-search]` form, written by
  * templates/partials/search-box.html: data-worker, data-glue, data-wasm, data-index (URLs),
- * data-base-url (site.base_url), data-base-path, data-support-email.
+ * data-base-url (site.base_url), data-base-path, data-support-email, and data-feedback-endpoint
+ * (site.feedback_endpoint, absent when none is configured).
+ *
+ * Searches with no results are what writers most want to know (they point at missing pages),
+ * so a search that *settles* on no results is reported to the feedback endpoint: on the
+ * /search/ page when it opens with a query that finds nothing, and in the box (or the page's
+ * box) when the query stayed unchanged for SETTLE_MS — not each prefix typed on the way. Enter
+ * on such a query opens /search/?q=, which reports it. Once per distinct query per page view,
+ * never with personal-looking text, never blocking or throwing.
  */
 (() => {
   'use strict';
@@ -17,6 +25,7 @@
   const DEBOUNCE_MS = 80;
   const BOX_LIMIT = 8;
   const PAGE_LIMIT = 50;
+  const SETTLE_MS = 2000;
 
   const form = document.querySelector('[data-hs-search]');
   if (!form) return;
@@ -215,6 +224,57 @@
     return `${n} ${n === 1 ? 'result' : 'results'}${results.total > n ? ` of ${results.total}` : ''}`;
   }
 
+  /* ---------- failed searches, for the writer report ---------- */
+
+  const reported = new Set();
+
+  /**
+   * The query as the ledger stores it, or null when it must not leave the browser. The same
+   * rules as src/ledger/failed_search.rs (the endpoint checks again): lowercased, whitespace
+   * collapsed, at most 100 characters, no `@` and no run of 6+ digits (an email address, an
+   * order or phone number).
+   */
+  function storableQuery(text) {
+    const q = text.split(/\s+/).filter(Boolean).join(' ').toLowerCase();
+    if (!q || [...q].length > 100 || q.includes('@') || /\d{6}/.test(q)) return null;
+    return q;
+  }
+
+  /** Reports a search that found nothing; fire and forget, as the reader is not waiting on it. */
+  function reportFailed(text, source) {
+    const endpoint = cfg.feedbackEndpoint;
+    const q = endpoint && storableQuery(text);
+    if (!q || reported.has(q)) return;
+    reported.add(q);
+    try {
+      // keepalive: the reader may leave the page right after. Otherwise the same request as
+      // the feedback widget's: JSON, CORS, no cookies.
+      fetch(endpoint, {
+        method: 'POST',
+        mode: 'cors',
+        credentials: 'omit',
+        keepalive: true,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ failed_search: q, source }),
+      }).catch(() => {});
+    } catch {
+      // An old browser or a blocked request: the report is a nicety, never an error.
+    }
+  }
+
+  let settleTimer = 0;
+
+  /** Any change of the query cancels the report of the one before. */
+  function unsettle() {
+    clearTimeout(settleTimer);
+  }
+
+  /** The query shows no results: report it if the reader leaves it so for SETTLE_MS. */
+  function settleLater(text, source) {
+    unsettle();
+    settleTimer = setTimeout(() => reportFailed(text, source), SETTLE_MS);
+  }
+
   /* ---------- the header box ---------- */
 
   const boxView = { latest: 0 };
@@ -233,6 +293,7 @@
 
   function runBox() {
     const text = input.value.trim();
+    unsettle();
     if (!text) {
       closePanel();
       live.textContent = '';
@@ -258,6 +319,7 @@
       panel.dataset.query = text;
       openPanel(body);
       live.textContent = countText(results);
+      if (!results.pages.length) settleLater(text, 'box');
     });
   }
 
@@ -268,6 +330,7 @@
 
   input.addEventListener('input', () => {
     clearTimeout(timer);
+    unsettle();
     // Until the engine is ready, send at once: the worker keeps only the newest query, so the
     // first result waits for nothing but the engine.
     timer = setTimeout(page ? runPage : runBox, engineReady ? DEBOUNCE_MS : 0);
@@ -318,6 +381,9 @@
   // Enter on a result follows the link natively; Enter in the box goes to the first result,
   // or to the /search/ page when there is none yet (the form's own action).
   form.addEventListener('submit', (event) => {
+    // Enter on a query shown with no results settles it: the /search/ page it opens reports
+    // it (once), so this page view must not report it as well.
+    unsettle();
     const first = panel.hidden ? null : panel.querySelector('a.hs-hit-link, a.hs-sub-link');
     if (first && !page) {
       event.preventDefault();
@@ -354,8 +420,10 @@
 
   const pageView = { latest: 0 };
 
-  function runPage() {
+  /** `fromUrl`: the query the page was opened with (a search already made), not one typed. */
+  function runPage(fromUrl) {
     const text = input.value.trim();
+    unsettle();
     const out = page.querySelector('.hs-page-results');
     const status = page.querySelector('.hs-page-status');
     const url = new URL(location.href);
@@ -383,6 +451,10 @@
       out.replaceChildren(results.pages.length ? resultList(results) : noResults(text));
       out.dataset.query = text;
       status.textContent = countText(results);
+      if (!results.pages.length) {
+        if (fromUrl === true) reportFailed(text, 'page');
+        else settleLater(text, 'page');
+      }
       document.title = `${text} — ${page.dataset.siteTitle || document.title}`;
     });
   }
@@ -391,6 +463,6 @@
     // On the search page the box drives the page's results instead of a drop-down panel.
     form.classList.add('hs-on-page');
     input.value = new URL(location.href).searchParams.get('q') || '';
-    runPage();
+    runPage(true);
   }
 })();
