@@ -15,103 +15,33 @@
 // or request to another host fails the test, and so does a missing browser (never a skip).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { repo, bin, chromiumPath, CHROMIUM_ARGS, DESKTOP } from "./env.mjs";
+import { chromiumPath, CHROMIUM_ARGS, DESKTOP } from "./env.mjs";
+import { feedbackSites, helpsite, watchedPage } from "./feedback-env.mjs";
 import { chromium } from "playwright-core";
-import { serve } from "./server.mjs";
 
 const WAIT = 15000;
 // A little more than search-ui.js's SETTLE_MS.
 const SETTLED = 2600;
 
-let tmp, root, plainSite, endpointSite, endpoint, feedbackServer, browser;
-let feedbackLog = "";
-
-function helpsite(...args) {
-  return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function writeConfig(baseUrl, endpointUrl) {
-  const original = readFileSync(path.join(repo, "tests", "fixtures", "serve", "site.yaml"), "utf8");
-  let yaml = original.replace(/^base_url: .*$/m, `base_url: ${baseUrl}/`);
-  assert.notEqual(yaml, original, "the fixture's site.yaml sets base_url");
-  if (endpointUrl) yaml += `feedback:\n  endpoint: ${endpointUrl}\n`;
-  writeFileSync(path.join(root, "site.yaml"), yaml);
-}
-
-function startFeedbackServer(manifest) {
-  feedbackServer = spawn(bin, ["feedback", "--root", root, "--manifest", manifest, "serve", "--port", "0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`feedback serve did not start:\n${feedbackLog}`)), 30000);
-    feedbackServer.stderr.on("data", (chunk) => {
-      feedbackLog += chunk;
-      const m = feedbackLog.match(/feedback endpoint on (http:\/\/127\.0\.0\.1:\d+\/api\/feedback)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    feedbackServer.on("exit", (code) => reject(new Error(`feedback serve exited with ${code}:\n${feedbackLog}`)));
-  });
-}
+let sites, root, plainSite, endpointSite, endpoint, browser;
 
 before(async () => {
-  assert.ok(existsSync(bin), `no helpsite binary at ${bin}: run \`cargo build\` first`);
-  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install -y chromium`);
-  tmp = mkdtempSync(path.join(os.tmpdir(), "helpsite-failed-search-"));
-  root = path.join(tmp, "site");
-  cpSync(path.join(repo, "tests", "fixtures", "serve"), root, { recursive: true });
-
-  const plainPublic = path.join(tmp, "public-plain");
-  plainSite = await serve(plainPublic);
-  writeConfig(plainSite.url);
-  helpsite("build", "--root", root, "--out", plainPublic);
-
-  const endpointPublic = path.join(tmp, "public-endpoint");
-  endpointSite = await serve(endpointPublic);
-  writeConfig(endpointSite.url);
-  endpoint = await startFeedbackServer(path.join(plainPublic, "_helpsite", "pages.json"));
-  writeConfig(endpointSite.url, endpoint);
-  helpsite("build", "--root", root, "--out", endpointPublic);
-
+  sites = await feedbackSites("helpsite-failed-search-");
+  ({ root, endpoint } = sites);
+  plainSite = sites.plain;
+  endpointSite = sites.withEndpoint;
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  await plainSite?.close();
-  await endpointSite?.close();
-  if (feedbackServer && feedbackServer.exitCode === null) {
-    const exited = new Promise((resolve) => feedbackServer.on("exit", (code) => resolve(code)));
-    feedbackServer.kill("SIGINT");
-    assert.equal(await exited, 0, `feedback serve must stop cleanly:\n${feedbackLog}`);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sites?.stop();
 });
 
 /** Opens `url`; records problems, off-host requests and every non-GET request with its answer. */
 async function open(url) {
-  const context = await browser.newContext(DESKTOP);
-  const problems = [];
-  const offHost = [];
-  await context.route("**/*", (route) => {
-    const u = new URL(route.request().url());
-    if (u.hostname !== "127.0.0.1") {
-      offHost.push(u.href);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+  const { context, page, problems, offHost } = await watchedPage(browser, DESKTOP);
   // Every request but the page's own loads (and CORS preflights). Keepalive requests never
   // fire "requestfinished", so they are taken as they start; see described().
   const posts = [];
@@ -193,7 +123,7 @@ test("the /search/ page reports a query that finds nothing, and the report lists
 
   // A 201 means the row is in the ledger, and the writer report shows it (with the box's
   // report from the test before: the tests of a file run in order).
-  const manifest = path.join(tmp, "public-endpoint", "_helpsite", "pages.json");
+  const manifest = path.join(sites.tmp, "public-endpoint", "_helpsite", "pages.json");
   const report = JSON.parse(helpsite("feedback", "--root", root, "--manifest", manifest, "report", "--since", "all", "--format", "json"));
   const today = new Date().toISOString().slice(0, 10);
   assert.deepEqual(

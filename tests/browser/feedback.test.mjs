@@ -20,79 +20,27 @@
 // or request to another host fails the test, and so does a missing browser (never a skip).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import {
-  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repo, bin, chromiumPath, shotsDir, CHROMIUM_ARGS, PHONE } from "./env.mjs";
+import { chromiumPath, shotsDir, CHROMIUM_ARGS, PHONE } from "./env.mjs";
+import { feedbackSites, helpsite, watchedPage } from "./feedback-env.mjs";
 import { chromium } from "playwright-core";
-import { serve } from "./server.mjs";
 
 const WAIT = 15000;
 // A title that must survive HTML attributes and URL encoding.
 const TRICKY_TITLE = `Senders & "domains" <setup>`;
 
-let tmp, root, mailSite, endpointSite, endpoint, feedbackServer, browser, opened;
-let feedbackLog = "";
-
-function helpsite(...args) {
-  return execFileSync(bin, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-function writeConfig(baseUrl, endpointUrl) {
-  const original = readFileSync(path.join(repo, "tests", "fixtures", "serve", "site.yaml"), "utf8");
-  let yaml = original.replace(/^base_url: .*$/m, `base_url: ${baseUrl}/`);
-  assert.notEqual(yaml, original, "the fixture's site.yaml sets base_url");
-  if (endpointUrl) yaml += `feedback:\n  endpoint: ${endpointUrl}\n`;
-  writeFileSync(path.join(root, "site.yaml"), yaml);
-}
-
-/** Starts `helpsite feedback serve --port 0`; resolves to its endpoint URL. */
-function startFeedbackServer(manifest) {
-  feedbackServer = spawn(bin, ["feedback", "--root", root, "--manifest", manifest, "serve", "--port", "0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`feedback serve did not start:\n${feedbackLog}`)), 30000);
-    feedbackServer.stderr.on("data", (chunk) => {
-      feedbackLog += chunk;
-      const m = feedbackLog.match(/feedback endpoint on (http:\/\/127\.0\.0\.1:\d+\/api\/feedback)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    feedbackServer.on("exit", (code) => reject(new Error(`feedback serve exited with ${code}:\n${feedbackLog}`)));
-  });
-}
+let sites, tmp, root, mailSite, endpointSite, endpoint, browser, opened;
 
 before(async () => {
-  assert.ok(existsSync(bin), `no helpsite binary at ${bin}: run \`cargo build\` first`);
-  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install -y chromium`);
   mkdirSync(shotsDir, { recursive: true });
-  tmp = mkdtempSync(path.join(os.tmpdir(), "helpsite-feedback-browser-"));
-  root = path.join(tmp, "site");
-  cpSync(path.join(repo, "tests", "fixtures", "serve"), root, { recursive: true });
-  writeFileSync(path.join(root, "content", "guide", "senders.md"),
-    `---\ntitle: ${JSON.stringify(TRICKY_TITLE)}\nweight: 9\n---\nHow to set up senders.\n`);
-
-  // Without an endpoint: feedback goes by email.
-  const mailPublic = path.join(tmp, "public-mail");
-  mailSite = await serve(mailPublic);
-  writeConfig(mailSite.url);
-  helpsite("build", "--root", root, "--out", mailPublic);
-
-  // With an endpoint: the real feedback service over a ledger in the site root, accepting the
-  // origin of `base_url`. It needs the page manifest, which does not depend on the endpoint,
-  // so it starts before the build that names it.
-  const endpointPublic = path.join(tmp, "public-endpoint");
-  endpointSite = await serve(endpointPublic);
-  writeConfig(endpointSite.url);
-  endpoint = await startFeedbackServer(path.join(mailPublic, "_helpsite", "pages.json"));
-  writeConfig(endpointSite.url, endpoint);
-  helpsite("build", "--root", root, "--out", endpointPublic);
+  // Without an endpoint feedback goes by email (`mailSite`); with one, to the real service.
+  sites = await feedbackSites("helpsite-feedback-browser-", (site) => writeFileSync(
+    path.join(site, "content", "guide", "senders.md"),
+    `---\ntitle: ${JSON.stringify(TRICKY_TITLE)}\nweight: 9\n---\nHow to set up senders.\n`));
+  ({ tmp, root, endpoint } = sites);
+  mailSite = sites.plain;
+  endpointSite = sites.withEndpoint;
 
   // A stub `xdg-open`: where Chromium hands `mailto:` links, so no mail client can open.
   const stubs = path.join(tmp, "bin");
@@ -109,38 +57,15 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await mailSite?.close();
-  await endpointSite?.close();
-  if (feedbackServer && feedbackServer.exitCode === null) {
-    const exited = new Promise((resolve) => feedbackServer.on("exit", (code) => resolve(code)));
-    feedbackServer.kill("SIGINT");
-    assert.equal(await exited, 0, `feedback serve must stop cleanly:\n${feedbackLog}`);
-    assert.match(feedbackLog, /stopped; 3 feedback rows written/, feedbackLog);
-  }
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  const log = await sites?.stop();
+  if (log !== undefined) assert.match(log, /stopped; 3 feedback rows written/, log);
 });
 
 /** Opens `url` at phone size; records problems, off-host requests, and mailto navigations. */
 async function open(url, scheme = "light") {
-  const context = await browser.newContext({ ...PHONE, colorScheme: scheme, reducedMotion: "reduce" });
-  const problems = [];
-  const offHost = [];
-  await context.route("**/*", (route) => {
-    const u = new URL(route.request().url());
-    if (u.hostname !== "127.0.0.1") {
-      offHost.push(u.href);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
-  const page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    // A `mailto:` navigation always ends as "aborted" in the page: it is handed to the system.
-    if (!r.url().startsWith("mailto:")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()} for ${r.url()}`));
+  // A `mailto:` navigation always ends as "aborted" in the page: it is handed to the system.
+  const { context, page, problems, offHost } = await watchedPage(browser,
+    { ...PHONE, colorScheme: scheme, reducedMotion: "reduce" }, (u) => u.startsWith("mailto:"));
   const mailtos = [];
   const cdp = await context.newCDPSession(page);
   await cdp.send("Page.enable");
