@@ -16,7 +16,8 @@
  * so a search that *settles* on no results is reported to the feedback endpoint: on the
  * /search/ page when it opens with a query that finds nothing, and in the box (or the page's
  * box) when the query stayed unchanged for SETTLE_MS — not each prefix typed on the way. Enter
- * on such a query opens /search/?q=, which reports it. Once per distinct query per page view,
+ * on such a query opens /search/?q=, which reports it. Once per distinct query per visit (the
+ * tab's session, across its pages),
  * never with personal-looking text, never blocking or throwing.
  */
 (() => {
@@ -226,7 +227,18 @@
 
   /* ---------- failed searches, for the writer report ---------- */
 
-  const reported = new Set();
+  // Queries this tab already reported, kept for the visit: a reader who settles on a query in
+  // the box, then presses Enter to the /search/ page or tries it again on the next page, is
+  // still one reader who found nothing. Without sessionStorage (blocked), per page view.
+  const REPORTED_KEY = 'hs-failed-searches';
+  const reported = new Set((() => {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(REPORTED_KEY) || '[]');
+      return Array.isArray(kept) ? kept : [];
+    } catch {
+      return [];
+    }
+  })());
 
   /**
    * The query as the ledger stores it, or null when it must not leave the browser. The same
@@ -246,6 +258,11 @@
     const q = endpoint && storableQuery(text);
     if (!q || reported.has(q)) return;
     reported.add(q);
+    try {
+      sessionStorage.setItem(REPORTED_KEY, JSON.stringify([...reported].slice(-100)));
+    } catch {
+      // Storage full or blocked: this page view still reports each query once.
+    }
     try {
       // keepalive: the reader may leave the page right after. Otherwise the same request as
       // the feedback widget's: JSON, CORS, no cookies.
@@ -382,7 +399,7 @@
   // or to the /search/ page when there is none yet (the form's own action).
   form.addEventListener('submit', (event) => {
     // Enter on a query shown with no results settles it: the /search/ page it opens reports
-    // it (once), so this page view must not report it as well.
+    // it (once for the visit), so it must not be reported from here as well.
     unsettle();
     const first = panel.hidden ? null : panel.querySelector('a.hs-hit-link, a.hs-sub-link');
     if (first && !page) {
