@@ -16,14 +16,23 @@
 //! A build that fails before writing never touches either tree; one that fails while staging
 //! leaves the live site as it was and the staging folder without a manifest, which the next
 //! build treats as unknown and repairs.
+//!
+//! Every path joined to either tree goes through [`RelPath`] (`rel_path.rs`), which refuses
+//! anything that could leave it (`..`, absolute paths, `\`), and no symbolic link inside the
+//! staging folder is followed: a file or a link where a folder must go is unlinked and the folder
+//! created. A manifest entry read back from disk that is not a [`RelPath`] makes that manifest
+//! untrusted, as if it were missing; it is never followed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
+
+mod rel_path;
+pub use rel_path::{Escape, RelPath};
 
 /// Output path (relative, `/`-separated, e.g. `faq/index.html`) → bytes.
 #[derive(Debug, Default, Clone)]
@@ -92,6 +101,8 @@ pub struct Stager {
     stage: PathBuf,
     live: Manifest,
     staged: HashMap<String, Option<String>>,
+    /// Folders of the staging folder known to be real folders (not links), by output path.
+    dirs: Mutex<HashSet<String>>,
     /// Path and hash of every file put so far.
     done: Mutex<Vec<(String, String)>>,
     kept: AtomicUsize,
@@ -102,20 +113,26 @@ pub struct Stager {
 impl Stager {
     /// Readies `out`'s staging folder. Refuses an `out` that holds files helpsite did not write.
     pub fn open(out: &Path) -> io::Result<Stager> {
-        let live = read_manifest(out);
-        if live.is_none() && out.exists() && !is_empty_dir(out)? {
-            return Err(io::Error::other(format!(
-                "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
-                out.display()
-            )));
-        }
+        let live = match read_manifest(out) {
+            Listed::Trusted(m) => m,
+            // Written by helpsite, but not to be trusted: nothing is linked from it.
+            Listed::Damaged => Manifest::new(),
+            Listed::Missing if out.exists() && !is_empty_dir(out)? => {
+                return Err(io::Error::other(format!(
+                    "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
+                    out.display()
+                )));
+            }
+            Listed::Missing => Manifest::new(),
+        };
         let stage = staging_dir(out);
         let staged = prepare_stage(&stage)?;
         Ok(Stager {
             out: out.to_path_buf(),
             stage,
-            live: live.unwrap_or_default(),
+            live,
             staged,
+            dirs: Mutex::new(HashSet::new()),
             done: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
@@ -124,20 +141,27 @@ impl Stager {
     }
 
     /// Stages one file: kept if the staging folder has these bytes, hard-linked if the live
-    /// site has them, else created.
+    /// site has them, else created. A `path` that could leave the output is refused.
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = RelPath::new(path)?;
+        if path == MANIFEST {
+            return Err(io::Error::other(format!(
+                "refusing to write `{MANIFEST}`: helpsite writes it itself"
+            )));
+        }
         let hash = blake3::hash(bytes).to_hex()[..32].to_string();
+        self.ensure_dirs(rel)?;
+        let dest = rel.under(&self.stage);
         let counter = if self
             .staged
             .get(path)
             .is_some_and(|h| h.as_deref() == Some(hash.as_str()))
+            && is_file(&dest)
         {
             &self.kept
         } else {
-            let dest = self.stage.join(path);
-            ensure_parent(&self.stage, path)?;
             if self.live.get(path) == Some(&hash) {
-                replace_with_link(&self.out.join(path), &dest)?;
+                replace_with_link(&rel.under(&self.out), &dest)?;
                 &self.linked
             } else {
                 replace_with_bytes(&dest, bytes)?;
@@ -152,12 +176,35 @@ impl Stager {
         Ok(())
     }
 
+    /// Makes every folder above `rel` a real folder of the staging folder. A file or a link
+    /// where a folder must go (a page that became a section, a link put there by hand) is
+    /// unlinked, never followed.
+    fn ensure_dirs(&self, rel: RelPath<'_>) -> io::Result<()> {
+        for dir in rel.parents() {
+            if self
+                .dirs
+                .lock()
+                .expect("no panic holds the lock")
+                .contains(dir)
+            {
+                continue;
+            }
+            real_dir(&self.stage.join(dir))?;
+            self.dirs
+                .lock()
+                .expect("no panic holds the lock")
+                .insert(dir.to_string());
+        }
+        Ok(())
+    }
+
     /// Removes what was not put, writes the manifest and swaps the staging folder in.
     pub fn finish(self) -> io::Result<WriteStats> {
         let done = self.done.into_inner().expect("no panic holds the lock");
         let put: BTreeSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
         let removed = remove_stale(&self.stage, &self.staged, &put)?;
         let manifest: String = done.iter().map(|(p, h)| format!("{h}\t{p}\n")).collect();
+        real_dir(&self.stage.join("_helpsite"))?;
         replace_with_bytes(&self.stage.join(MANIFEST), manifest.as_bytes())?;
         swap(&self.stage, &self.out)?;
         Ok(WriteStats {
@@ -169,16 +216,51 @@ impl Stager {
     }
 }
 
+/// Makes `dir` a real folder: created when missing; a file or a symbolic link there is
+/// unlinked first (a link is removed, never followed).
+fn real_dir(dir: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => std::fs::remove_file(dir)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    match std::fs::create_dir(dir) {
+        // Another thread made it meanwhile: fine if it is a real folder.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            if std::fs::symlink_metadata(dir)?.is_dir() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    }
+}
+
 /// Readies the staging folder and lists what is in it: path → hash when its manifest is
-/// trustworthy, `None` hashes when the manifest is missing (a previous write failed midway).
+/// trustworthy, `None` hashes when the manifest is missing (a previous write failed midway)
+/// or damaged.
 fn prepare_stage(stage: &Path) -> io::Result<HashMap<String, Option<String>>> {
-    if !stage.exists() {
-        std::fs::create_dir_all(stage)?;
-        return Ok(HashMap::new());
+    match std::fs::symlink_metadata(stage) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(io::Error::other(format!(
+                "refusing to use `{}` as the staging folder: it is not a folder (a link or a file); helpsite keeps the previous build there, so remove it",
+                stage.display()
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(stage)?;
+            return Ok(HashMap::new());
+        }
+        Err(e) => return Err(e),
     }
     let listed = match read_manifest(stage) {
-        Some(m) => m.into_iter().map(|(p, h)| (p, Some(h))).collect(),
-        None => walk_files(stage)?.into_iter().map(|p| (p, None)).collect(),
+        Listed::Trusted(m) => m.into_iter().map(|(p, h)| (p, Some(h))).collect(),
+        Listed::Missing | Listed::Damaged => {
+            walk_files(stage)?.into_iter().map(|p| (p, None)).collect()
+        }
     };
     // From here until the swap the folder does not match any manifest: say so on disk.
     match std::fs::remove_file(stage.join(MANIFEST)) {
@@ -188,14 +270,29 @@ fn prepare_stage(stage: &Path) -> io::Result<HashMap<String, Option<String>>> {
     Ok(listed)
 }
 
-fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(h, p)| (p.to_string(), h.to_string()))
-            .collect(),
-    )
+/// A tree's manifest as read back from disk.
+enum Listed {
+    Trusted(Manifest),
+    Missing,
+    /// Present but not to be trusted: a line that is not `hash<TAB>path`, or a path that could
+    /// leave the tree (issue 13).
+    Damaged,
+}
+
+fn read_manifest(dir: &Path) -> Listed {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+        return Listed::Missing;
+    };
+    let mut manifest = Manifest::new();
+    for line in text.lines() {
+        match line.split_once('\t') {
+            Some((h, p)) if RelPath::new(p).is_ok() && p != MANIFEST => {
+                manifest.insert(p.to_string(), h.to_string());
+            }
+            _ => return Listed::Damaged,
+        }
+    }
+    Listed::Trusted(manifest)
 }
 
 fn walk_files(dir: &Path) -> io::Result<Vec<String>> {
@@ -215,23 +312,38 @@ fn walk_files(dir: &Path) -> io::Result<Vec<String>> {
     Ok(files)
 }
 
+/// A regular file, not a link.
+fn is_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
 fn is_empty_dir(dir: &Path) -> io::Result<bool> {
     Ok(dir.is_dir() && std::fs::read_dir(dir)?.next().is_none())
 }
 
 /// Unlinks staged files that are not part of the new output, then their emptied folders.
+/// Only paths that are [`RelPath`]s are touched, and never through a link: a link or file
+/// where a folder should be is unlinked itself.
 fn remove_stale(
     stage: &Path,
     staged: &HashMap<String, Option<String>>,
     put: &BTreeSet<&str>,
 ) -> io::Result<usize> {
-    let stale: Vec<&String> = staged
+    let stale: Vec<RelPath<'_>> = staged
         .keys()
         .filter(|p| !put.contains(p.as_str()) && p.as_str() != MANIFEST)
+        .filter_map(|p| RelPath::new(p).ok())
         .collect();
     let mut dirs = BTreeSet::new();
-    for path in &stale {
-        match std::fs::remove_file(stage.join(path.as_str())) {
+    for &path in &stale {
+        let not_a_dir = path
+            .parents()
+            .find(|d| !std::fs::symlink_metadata(stage.join(d)).is_ok_and(|m| m.is_dir()));
+        let target = match not_a_dir {
+            Some(d) => stage.join(d),
+            None => path.under(stage),
+        };
+        match std::fs::remove_file(&target) {
             // Gone already, or now a folder of the new build (a page became a section).
             Err(e)
                 if e.kind() != io::ErrorKind::NotFound
@@ -241,45 +353,13 @@ fn remove_stale(
             }
             _ => {}
         }
-        let mut parent = Path::new(path.as_str()).parent();
-        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
-            dirs.insert(p.to_path_buf());
-            parent = p.parent();
-        }
+        dirs.extend(path.parents());
     }
     // Deepest first; a folder that still holds something stays.
     for dir in dirs.iter().rev() {
         let _ = std::fs::remove_dir(stage.join(dir));
     }
     Ok(stale.len())
-}
-
-/// Creates the folder `path` goes in; a file where a folder must go (a page that became a
-/// section) is replaced.
-fn ensure_parent(stage: &Path, path: &str) -> io::Result<()> {
-    let Some((dir, _)) = path.rsplit_once('/') else {
-        return Ok(());
-    };
-    let full = stage.join(dir);
-    if full.is_dir() {
-        return Ok(());
-    }
-    if let Err(e) = std::fs::create_dir_all(&full) {
-        clear_blocking_file(stage, dir)?;
-        std::fs::create_dir_all(&full).map_err(|_| e)?;
-    }
-    Ok(())
-}
-
-fn clear_blocking_file(stage: &Path, dir: &str) -> io::Result<()> {
-    let mut at = stage.to_path_buf();
-    for part in dir.split('/') {
-        at.push(part);
-        if at.is_file() {
-            std::fs::remove_file(&at)?;
-        }
-    }
-    Ok(())
 }
 
 fn unlink(dest: &Path) -> io::Result<()> {
@@ -302,11 +382,9 @@ fn replace_with_link(src: &Path, dest: &Path) -> io::Result<()> {
     })
 }
 
+/// Never writes into an existing file; the folder it goes in is already a real folder.
 fn replace_with_bytes(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     unlink(dest)?;
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     std::fs::write(dest, bytes)
 }
 
