@@ -17,6 +17,13 @@
 //! leaves the live site as it was and the staging folder without a manifest, which the next
 //! build treats as unknown and repairs.
 //!
+//! Builds into one output exclude each other ([`BuildLock`], `lock.rs`), and nothing is reused
+//! on a manifest's word alone: a file is kept or hard-linked only after its bytes on disk were
+//! compared with the new ones, so a staging folder torn by a crash, by an older build running
+//! beside this one or by a hand in the output is repaired, never trusted (issue 13). An output
+//! that is a symbolic link (`public` → a web root) is resolved first: the link's target is
+//! what gets swapped, and the staging folder and the lock sit beside the target.
+//!
 //! Every path joined to either tree goes through [`RelPath`] (`rel_path.rs`), which refuses
 //! anything that could leave it (`..`, absolute paths, `\`), and no symbolic link inside the
 //! staging folder is followed: a file or a link where a folder must go is unlinked and the folder
@@ -31,7 +38,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+mod lock;
 mod rel_path;
+pub use lock::{BuildLock, lock_path};
 pub use rel_path::{Escape, RelPath};
 
 /// Output path (relative, `/`-separated, e.g. `faq/index.html`) → bytes.
@@ -69,6 +78,9 @@ pub struct WriteStats {
     pub kept: usize,
     /// Stale files unlinked from the staging folder.
     pub removed: usize,
+    /// Files a manifest listed with the right hash whose bytes on disk differed (a torn or
+    /// hand-edited tree), written again; counted in `written` too.
+    pub repaired: usize,
 }
 
 const MANIFEST: &str = "_helpsite/manifest.tsv";
@@ -97,6 +109,7 @@ pub fn write(output: &Output, out: &Path) -> io::Result<WriteStats> {
 /// as they are rendered, so a big site never sits in memory whole), then [`Stager::finish`]
 /// swaps the folder in. Dropping a stager without finishing leaves the live site as it was.
 pub struct Stager {
+    _lock: BuildLock,
     out: PathBuf,
     stage: PathBuf,
     live: Manifest,
@@ -108,11 +121,15 @@ pub struct Stager {
     kept: AtomicUsize,
     linked: AtomicUsize,
     written: AtomicUsize,
+    repaired: AtomicUsize,
 }
 
 impl Stager {
-    /// Readies `out`'s staging folder. Refuses an `out` that holds files helpsite did not write.
+    /// Locks `out` and readies its staging folder. Refuses an `out` that holds files helpsite
+    /// did not write, and one another build is writing.
     pub fn open(out: &Path) -> io::Result<Stager> {
+        let out = &resolve_link(out)?;
+        let lock = BuildLock::acquire(out)?;
         let live = match read_manifest(out) {
             Listed::Trusted(m) => m,
             // Written by helpsite, but not to be trusted: nothing is linked from it.
@@ -128,6 +145,7 @@ impl Stager {
         let stage = staging_dir(out);
         let staged = prepare_stage(&stage)?;
         Ok(Stager {
+            _lock: lock,
             out: out.to_path_buf(),
             stage,
             live,
@@ -137,11 +155,13 @@ impl Stager {
             kept: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            repaired: AtomicUsize::new(0),
         })
     }
 
     /// Stages one file: kept if the staging folder has these bytes, hard-linked if the live
-    /// site has them, else created. A `path` that could leave the output is refused.
+    /// site has them, else created. A manifest only says where to look: the bytes on disk are
+    /// compared before anything is reused. A `path` that could leave the output is refused.
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let rel = RelPath::new(path)?;
         if path == MANIFEST {
@@ -152,21 +172,23 @@ impl Stager {
         let hash = blake3::hash(bytes).to_hex()[..32].to_string();
         self.ensure_dirs(rel)?;
         let dest = rel.under(&self.stage);
-        let counter = if self
+        let staged = self
             .staged
             .get(path)
-            .is_some_and(|h| h.as_deref() == Some(hash.as_str()))
-            && is_file(&dest)
-        {
+            .is_some_and(|h| h.as_deref() == Some(hash.as_str()));
+        let live = self.live.get(path) == Some(&hash);
+        let src = rel.under(&self.out);
+        let counter = if staged && same_bytes(&dest, bytes) {
             &self.kept
+        } else if live && same_bytes(&src, bytes) {
+            replace_with_link(&src, &dest)?;
+            &self.linked
         } else {
-            if self.live.get(path) == Some(&hash) {
-                replace_with_link(&rel.under(&self.out), &dest)?;
-                &self.linked
-            } else {
-                replace_with_bytes(&dest, bytes)?;
-                &self.written
+            if staged || live {
+                self.repaired.fetch_add(1, Ordering::Relaxed);
             }
+            replace_with_bytes(&dest, bytes)?;
+            &self.written
         };
         counter.fetch_add(1, Ordering::Relaxed);
         self.done
@@ -198,9 +220,18 @@ impl Stager {
         Ok(())
     }
 
-    /// Removes what was not put, writes the manifest and swaps the staging folder in.
+    /// Removes what was not put, writes the manifest and swaps the staging folder in. The
+    /// manifest lists paths in order, so identical builds write identical bytes.
     pub fn finish(self) -> io::Result<WriteStats> {
-        let done = self.done.into_inner().expect("no panic holds the lock");
+        let mut done = self.done.into_inner().expect("no panic holds the lock");
+        done.sort_unstable();
+        if let Some(twice) = done.windows(2).find(|w| w[0].0 == w[1].0) {
+            // The render stage refuses two sources for one path; reaching this is a bug.
+            return Err(io::Error::other(format!(
+                "the build produced `{}` twice; nothing was swapped in (this is a bug in helpsite, please report it)",
+                twice[0].0
+            )));
+        }
         let put: BTreeSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
         let removed = remove_stale(&self.stage, &self.staged, &put)?;
         let manifest: String = done.iter().map(|(p, h)| format!("{h}\t{p}\n")).collect();
@@ -212,6 +243,7 @@ impl Stager {
             linked: self.linked.into_inner(),
             kept: self.kept.into_inner(),
             removed,
+            repaired: self.repaired.into_inner(),
         })
     }
 }
@@ -312,9 +344,27 @@ fn walk_files(dir: &Path) -> io::Result<Vec<String>> {
     Ok(files)
 }
 
-/// A regular file, not a link.
-fn is_file(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+/// True when `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|on_disk| on_disk == bytes)
+}
+
+/// An output that is a symbolic link (`public` → `/var/www/help`) is its target: swapping the
+/// link itself would leave the web root behind and make it the next staging folder.
+fn resolve_link(out: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "`{}` is a symbolic link to a folder that cannot be used ({e}); create the folder it points to, or remove the link",
+                    out.display()
+                ),
+            )
+        }),
+        _ => Ok(out.to_path_buf()),
+    }
 }
 
 fn is_empty_dir(dir: &Path) -> io::Result<bool> {
