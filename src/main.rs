@@ -128,6 +128,12 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
             "  unchanged: {} hard-linked from the live site, {} already in the staging folder",
             stats.linked, stats.kept
         );
+        if stats.repaired > 0 {
+            eprintln!(
+                "  repaired: {} files whose bytes on disk were not what the manifest said (written again)",
+                stats.repaired
+            );
+        }
     }
     eprintln!(
         "built {} pages, {} files into `{}` in {:.2} s ({} written, {} unchanged, {} removed)",

@@ -16,14 +16,32 @@
 //! A build that fails before writing never touches either tree; one that fails while staging
 //! leaves the live site as it was and the staging folder without a manifest, which the next
 //! build treats as unknown and repairs.
+//!
+//! Builds into one output exclude each other ([`BuildLock`], `lock.rs`), and nothing is reused
+//! on a manifest's word alone: a file is kept or hard-linked only after its bytes on disk were
+//! compared with the new ones, so a staging folder torn by a crash, by an older build running
+//! beside this one or by a hand in the output is repaired, never trusted (issue 13). An output
+//! that is a symbolic link (`public` → a web root) is resolved first: the link's target is
+//! what gets swapped, and the staging folder and the lock sit beside the target.
+//!
+//! Every path joined to either tree goes through [`RelPath`] (`rel_path.rs`), which refuses
+//! anything that could leave it (`..`, absolute paths, `\`), and no symbolic link inside the
+//! staging folder is followed: a file or a link where a folder must go is unlinked and the folder
+//! created. A manifest entry read back from disk that is not a [`RelPath`] makes that manifest
+//! untrusted, as if it were missing; it is never followed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
+
+mod lock;
+mod rel_path;
+pub use lock::{BuildLock, lock_path};
+pub use rel_path::{Escape, RelPath};
 
 /// Output path (relative, `/`-separated, e.g. `faq/index.html`) → bytes.
 #[derive(Debug, Default, Clone)]
@@ -60,6 +78,9 @@ pub struct WriteStats {
     pub kept: usize,
     /// Stale files unlinked from the staging folder.
     pub removed: usize,
+    /// Files a manifest listed with the right hash whose bytes on disk differed (a torn or
+    /// hand-edited tree), written again; counted in `written` too.
+    pub repaired: usize,
 }
 
 const MANIFEST: &str = "_helpsite/manifest.tsv";
@@ -88,61 +109,86 @@ pub fn write(output: &Output, out: &Path) -> io::Result<WriteStats> {
 /// as they are rendered, so a big site never sits in memory whole), then [`Stager::finish`]
 /// swaps the folder in. Dropping a stager without finishing leaves the live site as it was.
 pub struct Stager {
+    _lock: BuildLock,
     out: PathBuf,
     stage: PathBuf,
     live: Manifest,
     staged: HashMap<String, Option<String>>,
+    /// Folders of the staging folder known to be real folders (not links), by output path.
+    dirs: Mutex<HashSet<String>>,
     /// Path and hash of every file put so far.
     done: Mutex<Vec<(String, String)>>,
     kept: AtomicUsize,
     linked: AtomicUsize,
     written: AtomicUsize,
+    repaired: AtomicUsize,
 }
 
 impl Stager {
-    /// Readies `out`'s staging folder. Refuses an `out` that holds files helpsite did not write.
+    /// Locks `out` and readies its staging folder. Refuses an `out` that holds files helpsite
+    /// did not write, and one another build is writing.
     pub fn open(out: &Path) -> io::Result<Stager> {
-        let live = read_manifest(out);
-        if live.is_none() && out.exists() && !is_empty_dir(out)? {
-            return Err(io::Error::other(format!(
-                "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
-                out.display()
-            )));
-        }
+        let out = &resolve_link(out)?;
+        let lock = BuildLock::acquire(out)?;
+        let live = match read_manifest(out) {
+            Listed::Trusted(m) => m,
+            // Written by helpsite, but not to be trusted: nothing is linked from it.
+            Listed::Damaged => Manifest::new(),
+            Listed::Missing if out.exists() && !is_empty_dir(out)? => {
+                return Err(io::Error::other(format!(
+                    "refusing to replace `{}`: it exists and was not written by helpsite (no `{MANIFEST}`); remove it or choose another `--out`",
+                    out.display()
+                )));
+            }
+            Listed::Missing => Manifest::new(),
+        };
         let stage = staging_dir(out);
         let staged = prepare_stage(&stage)?;
         Ok(Stager {
+            _lock: lock,
             out: out.to_path_buf(),
             stage,
-            live: live.unwrap_or_default(),
+            live,
             staged,
+            dirs: Mutex::new(HashSet::new()),
             done: Mutex::new(Vec::new()),
             kept: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            repaired: AtomicUsize::new(0),
         })
     }
 
     /// Stages one file: kept if the staging folder has these bytes, hard-linked if the live
-    /// site has them, else created.
+    /// site has them, else created. A manifest only says where to look: the bytes on disk are
+    /// compared before anything is reused. A `path` that could leave the output is refused.
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let rel = RelPath::new(path)?;
+        if path == MANIFEST {
+            return Err(io::Error::other(format!(
+                "refusing to write `{MANIFEST}`: helpsite writes it itself"
+            )));
+        }
         let hash = blake3::hash(bytes).to_hex()[..32].to_string();
-        let counter = if self
+        self.ensure_dirs(rel)?;
+        let dest = rel.under(&self.stage);
+        let staged = self
             .staged
             .get(path)
-            .is_some_and(|h| h.as_deref() == Some(hash.as_str()))
-        {
+            .is_some_and(|h| h.as_deref() == Some(hash.as_str()));
+        let live = self.live.get(path) == Some(&hash);
+        let src = rel.under(&self.out);
+        let counter = if staged && same_bytes(&dest, bytes) {
             &self.kept
+        } else if live && same_bytes(&src, bytes) {
+            replace_with_link(&src, &dest)?;
+            &self.linked
         } else {
-            let dest = self.stage.join(path);
-            ensure_parent(&self.stage, path)?;
-            if self.live.get(path) == Some(&hash) {
-                replace_with_link(&self.out.join(path), &dest)?;
-                &self.linked
-            } else {
-                replace_with_bytes(&dest, bytes)?;
-                &self.written
+            if staged || live {
+                self.repaired.fetch_add(1, Ordering::Relaxed);
             }
+            replace_with_bytes(&dest, bytes)?;
+            &self.written
         };
         counter.fetch_add(1, Ordering::Relaxed);
         self.done
@@ -152,12 +198,44 @@ impl Stager {
         Ok(())
     }
 
-    /// Removes what was not put, writes the manifest and swaps the staging folder in.
+    /// Makes every folder above `rel` a real folder of the staging folder. A file or a link
+    /// where a folder must go (a page that became a section, a link put there by hand) is
+    /// unlinked, never followed.
+    fn ensure_dirs(&self, rel: RelPath<'_>) -> io::Result<()> {
+        for dir in rel.parents() {
+            if self
+                .dirs
+                .lock()
+                .expect("no panic holds the lock")
+                .contains(dir)
+            {
+                continue;
+            }
+            real_dir(&self.stage.join(dir))?;
+            self.dirs
+                .lock()
+                .expect("no panic holds the lock")
+                .insert(dir.to_string());
+        }
+        Ok(())
+    }
+
+    /// Removes what was not put, writes the manifest and swaps the staging folder in. The
+    /// manifest lists paths in order, so identical builds write identical bytes.
     pub fn finish(self) -> io::Result<WriteStats> {
-        let done = self.done.into_inner().expect("no panic holds the lock");
+        let mut done = self.done.into_inner().expect("no panic holds the lock");
+        done.sort_unstable();
+        if let Some(twice) = done.windows(2).find(|w| w[0].0 == w[1].0) {
+            // The render stage refuses two sources for one path; reaching this is a bug.
+            return Err(io::Error::other(format!(
+                "the build produced `{}` twice; nothing was swapped in (this is a bug in helpsite, please report it)",
+                twice[0].0
+            )));
+        }
         let put: BTreeSet<&str> = done.iter().map(|(p, _)| p.as_str()).collect();
         let removed = remove_stale(&self.stage, &self.staged, &put)?;
         let manifest: String = done.iter().map(|(p, h)| format!("{h}\t{p}\n")).collect();
+        real_dir(&self.stage.join("_helpsite"))?;
         replace_with_bytes(&self.stage.join(MANIFEST), manifest.as_bytes())?;
         swap(&self.stage, &self.out)?;
         Ok(WriteStats {
@@ -165,20 +243,56 @@ impl Stager {
             linked: self.linked.into_inner(),
             kept: self.kept.into_inner(),
             removed,
+            repaired: self.repaired.into_inner(),
         })
     }
 }
 
+/// Makes `dir` a real folder: created when missing; a file or a symbolic link there is
+/// unlinked first (a link is removed, never followed).
+fn real_dir(dir: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => std::fs::remove_file(dir)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    match std::fs::create_dir(dir) {
+        // Another thread made it meanwhile: fine if it is a real folder.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            if std::fs::symlink_metadata(dir)?.is_dir() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    }
+}
+
 /// Readies the staging folder and lists what is in it: path → hash when its manifest is
-/// trustworthy, `None` hashes when the manifest is missing (a previous write failed midway).
+/// trustworthy, `None` hashes when the manifest is missing (a previous write failed midway)
+/// or damaged.
 fn prepare_stage(stage: &Path) -> io::Result<HashMap<String, Option<String>>> {
-    if !stage.exists() {
-        std::fs::create_dir_all(stage)?;
-        return Ok(HashMap::new());
+    match std::fs::symlink_metadata(stage) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(io::Error::other(format!(
+                "refusing to use `{}` as the staging folder: it is not a folder (a link or a file); helpsite keeps the previous build there, so remove it",
+                stage.display()
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(stage)?;
+            return Ok(HashMap::new());
+        }
+        Err(e) => return Err(e),
     }
     let listed = match read_manifest(stage) {
-        Some(m) => m.into_iter().map(|(p, h)| (p, Some(h))).collect(),
-        None => walk_files(stage)?.into_iter().map(|p| (p, None)).collect(),
+        Listed::Trusted(m) => m.into_iter().map(|(p, h)| (p, Some(h))).collect(),
+        Listed::Missing | Listed::Damaged => {
+            walk_files(stage)?.into_iter().map(|p| (p, None)).collect()
+        }
     };
     // From here until the swap the folder does not match any manifest: say so on disk.
     match std::fs::remove_file(stage.join(MANIFEST)) {
@@ -188,14 +302,29 @@ fn prepare_stage(stage: &Path) -> io::Result<HashMap<String, Option<String>>> {
     Ok(listed)
 }
 
-fn read_manifest(dir: &Path) -> Option<Manifest> {
-    let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    Some(
-        text.lines()
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(h, p)| (p.to_string(), h.to_string()))
-            .collect(),
-    )
+/// A tree's manifest as read back from disk.
+enum Listed {
+    Trusted(Manifest),
+    Missing,
+    /// Present but not to be trusted: a line that is not `hash<TAB>path`, or a path that could
+    /// leave the tree (issue 13).
+    Damaged,
+}
+
+fn read_manifest(dir: &Path) -> Listed {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+        return Listed::Missing;
+    };
+    let mut manifest = Manifest::new();
+    for line in text.lines() {
+        match line.split_once('\t') {
+            Some((h, p)) if RelPath::new(p).is_ok() && p != MANIFEST => {
+                manifest.insert(p.to_string(), h.to_string());
+            }
+            _ => return Listed::Damaged,
+        }
+    }
+    Listed::Trusted(manifest)
 }
 
 fn walk_files(dir: &Path) -> io::Result<Vec<String>> {
@@ -215,23 +344,56 @@ fn walk_files(dir: &Path) -> io::Result<Vec<String>> {
     Ok(files)
 }
 
+/// True when `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|on_disk| on_disk == bytes)
+}
+
+/// An output that is a symbolic link (`public` → `/var/www/help`) is its target: swapping the
+/// link itself would leave the web root behind and make it the next staging folder.
+fn resolve_link(out: &Path) -> io::Result<PathBuf> {
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(out).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "`{}` is a symbolic link to a folder that cannot be used ({e}); create the folder it points to, or remove the link",
+                    out.display()
+                ),
+            )
+        }),
+        _ => Ok(out.to_path_buf()),
+    }
+}
+
 fn is_empty_dir(dir: &Path) -> io::Result<bool> {
     Ok(dir.is_dir() && std::fs::read_dir(dir)?.next().is_none())
 }
 
 /// Unlinks staged files that are not part of the new output, then their emptied folders.
+/// Only paths that are [`RelPath`]s are touched, and never through a link: a link or file
+/// where a folder should be is unlinked itself.
 fn remove_stale(
     stage: &Path,
     staged: &HashMap<String, Option<String>>,
     put: &BTreeSet<&str>,
 ) -> io::Result<usize> {
-    let stale: Vec<&String> = staged
+    let stale: Vec<RelPath<'_>> = staged
         .keys()
         .filter(|p| !put.contains(p.as_str()) && p.as_str() != MANIFEST)
+        .filter_map(|p| RelPath::new(p).ok())
         .collect();
     let mut dirs = BTreeSet::new();
-    for path in &stale {
-        match std::fs::remove_file(stage.join(path.as_str())) {
+    for &path in &stale {
+        let not_a_dir = path
+            .parents()
+            .find(|d| !std::fs::symlink_metadata(stage.join(d)).is_ok_and(|m| m.is_dir()));
+        let target = match not_a_dir {
+            Some(d) => stage.join(d),
+            None => path.under(stage),
+        };
+        match std::fs::remove_file(&target) {
             // Gone already, or now a folder of the new build (a page became a section).
             Err(e)
                 if e.kind() != io::ErrorKind::NotFound
@@ -241,45 +403,13 @@ fn remove_stale(
             }
             _ => {}
         }
-        let mut parent = Path::new(path.as_str()).parent();
-        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
-            dirs.insert(p.to_path_buf());
-            parent = p.parent();
-        }
+        dirs.extend(path.parents());
     }
     // Deepest first; a folder that still holds something stays.
     for dir in dirs.iter().rev() {
         let _ = std::fs::remove_dir(stage.join(dir));
     }
     Ok(stale.len())
-}
-
-/// Creates the folder `path` goes in; a file where a folder must go (a page that became a
-/// section) is replaced.
-fn ensure_parent(stage: &Path, path: &str) -> io::Result<()> {
-    let Some((dir, _)) = path.rsplit_once('/') else {
-        return Ok(());
-    };
-    let full = stage.join(dir);
-    if full.is_dir() {
-        return Ok(());
-    }
-    if let Err(e) = std::fs::create_dir_all(&full) {
-        clear_blocking_file(stage, dir)?;
-        std::fs::create_dir_all(&full).map_err(|_| e)?;
-    }
-    Ok(())
-}
-
-fn clear_blocking_file(stage: &Path, dir: &str) -> io::Result<()> {
-    let mut at = stage.to_path_buf();
-    for part in dir.split('/') {
-        at.push(part);
-        if at.is_file() {
-            std::fs::remove_file(&at)?;
-        }
-    }
-    Ok(())
 }
 
 fn unlink(dest: &Path) -> io::Result<()> {
@@ -302,11 +432,9 @@ fn replace_with_link(src: &Path, dest: &Path) -> io::Result<()> {
     })
 }
 
+/// Never writes into an existing file; the folder it goes in is already a real folder.
 fn replace_with_bytes(dest: &Path, bytes: &[u8]) -> io::Result<()> {
     unlink(dest)?;
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     std::fs::write(dest, bytes)
 }
 

@@ -13,7 +13,7 @@
 //!
 //! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -81,6 +81,9 @@ pub fn build_guarded(
     options: &BuildOptions,
     guard: &dyn Fn(&mut Site) -> Vec<Diagnostic>,
 ) -> std::io::Result<BuildReport> {
+    if let Some(out) = &options.out {
+        refuse_out_among_sources(&options.root, out)?;
+    }
     let mut report = BuildReport::default();
     let started = Instant::now();
     let mut timings = Timings::default();
@@ -213,5 +216,77 @@ fn render_and_write(
     match stager.filter(|_| !report.diagnostics.has_errors()) {
         Some(stager) => Ok(Some(timings.time("swap", || stager.finish())?)),
         None => Ok(None),
+    }
+}
+
+/// The folders a build reads files from: an output inside one would be read back as input by
+/// the next build (copied into itself, page after page).
+const SOURCES: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// Refuses an output folder inside one of the site's [`SOURCES`] (issue 13), comparing paths
+/// with links resolved, so `--out content/x` is caught however it is spelled.
+fn refuse_out_among_sources(root: &Path, out: &Path) -> std::io::Result<()> {
+    let out_abs = resolved(out);
+    for source in SOURCES {
+        let dir = resolved(&root.join(source));
+        if out_abs.starts_with(&dir) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "`{}` is inside `{source}/`, which the build reads: each build would read the last one's output back as input; choose an `--out` outside `{}`",
+                    out.display(),
+                    SOURCES.map(|s| format!("{s}/")).join("`, `"),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with every link resolved, as far as it exists; the rest is appended
+/// as written (an output folder need not exist yet).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |acc, part| acc.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_among_the_sources_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/docs")).unwrap();
+        for bad in [
+            "content",
+            "content/public",
+            "content/docs/../out",
+            "static/x",
+            "themes",
+        ] {
+            let err = refuse_out_among_sources(root, &root.join(bad)).unwrap_err();
+            assert!(
+                err.to_string().contains("which the build reads"),
+                "{bad}: {err}"
+            );
+        }
+        for ok in ["public", "../public", "contents", "build/static"] {
+            refuse_out_among_sources(root, &root.join(ok)).unwrap();
+        }
     }
 }

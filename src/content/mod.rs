@@ -243,11 +243,19 @@ pub fn parse_page(
     // `<title>`), so they get the body's smart punctuation, here, once, for every consumer.
     meta.title = punctuate(&meta.title).into_owned();
     meta.description = punctuate(&meta.description).into_owned();
-    let alias_lines = meta
+    let alias_lines: Vec<usize> = meta
         .aliases
         .iter()
         .map(|a| front_matter::key_line(&split, a).unwrap_or(split.yaml_line))
         .collect();
+    let alias_errors = meta.aliases.iter().zip(&alias_lines).filter_map(|(alias, &line)| {
+        url::alias_problem(alias).map(|why| {
+            Diagnostic::error(format!("alias `{alias}` {why}"))
+                .at(&file)
+                .line(line)
+                .hint("an alias is an old URL of this site, written from its root: `/old/path/` or `/old.html`")
+        })
+    }).collect::<Vec<_>>();
     let (body, errors) = markdown::render(&markdown::Input {
         text: split.body,
         first_line: split.body_line,
@@ -258,6 +266,7 @@ pub fn parse_page(
     });
     let mut body = body;
     let mut errors = errors;
+    errors.extend(alias_errors);
     let flow = meta.flow.as_ref().map(|f| {
         let loaded =
             crate::flows::build::build(f, split.yaml, split.yaml_line, source, &file, base_path);

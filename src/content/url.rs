@@ -32,6 +32,38 @@ pub fn alias_url(base_path: &str, alias: &str) -> String {
     url
 }
 
+/// Why `alias`, as written in front matter, is not a path on this site, if it is not. An alias
+/// becomes a file of the output (`output_path(alias_url(…))`), so anything that could point
+/// elsewhere is refused here, at its line, before the output's own check refuses to write it.
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
+    let alias = alias.trim();
+    if alias.is_empty() {
+        return Some("is empty");
+    }
+    if alias.contains("://") || alias.starts_with("//") {
+        return Some("is the address of another site, not a path on this one");
+    }
+    if alias.contains('\\') {
+        return Some("contains `\\`");
+    }
+    if alias.contains(['?', '#']) {
+        return Some("has a query or a fragment, which no file can be");
+    }
+    if alias.chars().any(char::is_control) {
+        return Some("contains a control character");
+    }
+    let inner = alias.trim_start_matches('/');
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    if inner.is_empty() {
+        return None; // the home page: a collision the link check reports
+    }
+    inner.split('/').find_map(|segment| match segment {
+        "" => Some("has an empty segment (`//`)"),
+        "." | ".." => Some("has a `.` or `..` segment, which would leave the site"),
+        _ => None,
+    })
+}
+
 /// The output file (relative to the output folder) that serves `url`.
 pub fn output_path(base_path: &str, url: &str) -> String {
     let rel = url
@@ -97,6 +129,37 @@ mod tests {
         assert_eq!(alias_url("/", "/kb/00012/"), "/kb/00012/");
         assert_eq!(alias_url("/", "kb/12"), "/kb/12/");
         assert_eq!(alias_url("/help/", "/old.html"), "/help/old.html");
+    }
+
+    #[test]
+    fn alias_problems() {
+        for ok in [
+            "/kb/00012/",
+            "kb/12",
+            "/old.html",
+            "/",
+            "/a..b/",
+            "/%2e%2e/",
+        ] {
+            assert_eq!(alias_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "  ",
+            "../content/faq.md",
+            "../../some-folder",
+            "/ok/../../x/",
+            "/./x/",
+            "/a//b/",
+            "..\\x",
+            "https://example.com/x",
+            "//example.com/x",
+            "/x?y",
+            "/x#y",
+            "/x\ty",
+        ] {
+            assert!(alias_problem(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod ledger_support;
 mod ledger_transfer;
 mod markdown;
 mod output;
+mod reliability;
 mod render;
 mod search;
 mod sent_links;
