@@ -99,7 +99,15 @@ struct ListedSection<'a> {
     title: &'a str,
     url: &'a str,
     description: &'a str,
+    /// The sub-section's first [`LISTED_PAGES`] pages, for cards that link straight into it
+    /// (the home page's products and troubleshooting guides), and how many it has.
+    pages: Vec<ListedPage<'a>>,
+    total: usize,
 }
+
+/// How many of a sub-section's pages its listing entry carries: a card's worth, so a listing
+/// does not grow with the size of the sections it lists.
+pub const LISTED_PAGES: usize = 6;
 
 /// `site` for the page at `current` (a URL), with `nav` entries marked active.
 pub fn site<'a>(site: &'a Site, current: &str) -> SiteCtx<'a> {
@@ -226,20 +234,7 @@ pub fn section<'a>(site: &'a Site, s: usize) -> SectionCtx<'a> {
             sec.index
                 .map_or("", |i| content.pages[i].body.html.as_str()),
         ),
-        pages: sec
-            .pages
-            .iter()
-            .map(|&i| {
-                let p = &content.pages[i];
-                ListedPage {
-                    title: &p.meta.title,
-                    url: &p.url,
-                    description: &p.meta.description,
-                    kind: p.meta.kind.as_str(),
-                    updated: p.meta.updated.map(|d| d.to_string()),
-                }
-            })
-            .collect(),
+        pages: sec.pages.iter().map(|&i| listed_page(site, i)).collect(),
         sections: sec
             .children
             .iter()
@@ -251,9 +246,27 @@ pub fn section<'a>(site: &'a Site, s: usize) -> SectionCtx<'a> {
                     description: content
                         .section_meta(child)
                         .map_or("", |m| m.description.as_str()),
+                    pages: child
+                        .pages
+                        .iter()
+                        .take(LISTED_PAGES)
+                        .map(|&i| listed_page(site, i))
+                        .collect(),
+                    total: child.pages.len(),
                 }
             })
             .collect(),
+    }
+}
+
+fn listed_page(site: &Site, i: usize) -> ListedPage<'_> {
+    let p = &site.content.pages[i];
+    ListedPage {
+        title: &p.meta.title,
+        url: &p.url,
+        description: &p.meta.description,
+        kind: p.meta.kind.as_str(),
+        updated: p.meta.updated.map(|d| d.to_string()),
     }
 }
 

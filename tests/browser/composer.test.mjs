@@ -1,6 +1,8 @@
 // The support-request composer (/contact/) in headless Chromium: the subject coach and its
-// fairness rule (docs/composer.md), the reading history list, the mailto: link's encoding and
-// the copy-to-clipboard fallback for long requests. See flows-harness.mjs for the environment.
+// fairness rule (docs/composer.md), the reading history list, the mailto: link's encoding, a
+// realistic request kept within the mail link by its compact lines, the copy-to-clipboard
+// fallback for genuinely long requests, the query of a failed search carried in (`?q=`), and the
+// etiquette points at the top of the form. See flows-harness.mjs for the environment.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { start, context, pagesMatching, screenshot, PHONE, DESKTOP } from "./flows-harness.mjs";
@@ -212,6 +214,127 @@ describe("mailto and copy", () => {
       await page.fill("#c-subject", "URGENT");
       await page.locator("#c-subject").blur();
       await screenshot(page, `composer-${viewport === PHONE ? "phone" : "desktop"}`);
+      c.expectClean();
+      await c.ctx.close();
+    }
+  });
+});
+
+describe("a realistic request", () => {
+  test("five pages read and a five-step flow still open in the email app, in compact lines", async (t) => {
+    const c = await context(env);
+    const page = await composer(c);
+    const flowUrl = pagesMatching(/data-flow[ >]/)[0];
+    const docs = pagesMatching(/<body class="kind-(guide|policy|faq)/).filter((u) => u !== "/contact/");
+    assert.ok(docs.length >= 3, "pages to have read");
+    // What a customer's browser holds after reading five pages and walking a flow to its end.
+    const read = [
+      ...docs.map((url, i) => ({ url, title: `Guide page number ${i + 1} about senders and domains` })),
+      { url: "/guides/senders/extra-one/", title: "Why are my emails going to spam or junk folders" },
+      { url: "/guides/senders/extra-two/", title: "How do I check my DNS records at my provider" },
+    ].slice(0, 5);
+    const steps = [
+      ["start", "What kind of message isn't going out?", "Emails"],
+      ["email-verified", "Is the email sender verified?", "Yes, it's verified"],
+      ["email-test", "Send yourself a test email", "It arrived in my inbox"],
+      ["email-recipients", "Is it only some recipients?", "Addresses are right and it isn't in spam"],
+      ["email-dns", "Are your DNS records right?", "The records match exactly, and it's been more than two days"],
+    ].map(([id, title, answer]) => ({ id, title, answer }));
+    await page.evaluate(({ read, steps, flowUrl }) => {
+      const at = Date.now();
+      localStorage.setItem("helpsite:visited", JSON.stringify(read.map((r) => ({ ...r, at }))));
+      localStorage.setItem("helpsite:flows", JSON.stringify([{ url: flowUrl, title: "My emails aren't sending", steps, outcome: "still stuck", at }]));
+    }, { read, steps, flowUrl });
+    await page.reload();
+    const fields = {
+      subject: "Booking reminder emails not arriving for Reserve customers",
+      trying: "Send the automatic reminder email to customers 24 hours before their booking at our Northside location.",
+      happened: "Since Monday none of the reminders have arrived. The booking confirmations still arrive as normal, and the reminders show as sent in the activity log.",
+      expected: "Each customer gets the reminder email the day before their appointment, like they did last week.",
+      errors: "No error on screen. The activity log says: Delivered to mail server (250 OK).",
+      changes: "We changed our DNS provider last Friday and moved the domain's MX records. It worked before that.",
+    };
+    await page.fill("#c-subject", fields.subject);
+    await page.selectOption("#c-product", "Reserve");
+    for (const key of ["trying", "happened", "expected", "errors", "changes"]) await page.fill(`#c-${key}`, fields[key]);
+    await page.check("#c-screenshots");
+    await page.check('input[name="repeatable"][value="Yes, every time"]');
+
+    const lengths = await page.evaluate(({ fields, read, steps, flowUrl }) => {
+      const form = document.getElementById("composer");
+      const base = form.dataset.baseUrl;
+      const link = (url) => base + url.slice(1);
+      const d = {
+        product: "Reserve", ...fields, screenshots: true, repeatable: "Yes, every time",
+        searched: "", origin: new URL(base).origin,
+        docs: read.map((r) => ({ title: r.title, link: link(r.url), path: r.url })),
+        flows: [{ title: "My emails aren't sending", link: link(`${flowUrl}?path=${steps.map((s) => s.id).join(",")}`), steps }],
+        formLink: link(form.dataset.composerUrl),
+      };
+      const { buildBody, mailtoHref } = window.helpsiteComposer;
+      const to = form.dataset.supportEmail;
+      return {
+        full: mailtoHref(to, fields.subject, buildBody(d)).length,
+        compact: mailtoHref(to, fields.subject, buildBody(d, { compact: true })),
+      };
+    }, { fields, read, steps, flowUrl });
+    assert.ok(lengths.full > 2000, `with a line per page and step the link would be ${lengths.full} characters`);
+    assert.ok(lengths.compact.length <= 2000, `the compact link is ${lengths.compact.length} characters`);
+    t.diagnostic(`mail link: ${lengths.full} characters with a line per page and step, ${lengths.compact.length} compact`);
+    const href = await page.locator("#c-mailto").getAttribute("href");
+    assert.equal(href, lengths.compact, "the link carries the compact request");
+    assert.ok(href.length <= 2000, `the link fits (${href.length} characters)`);
+    assert.equal(await page.locator("#c-mailto").getAttribute("data-compact"), "true");
+    assert.ok(await page.locator("#c-too-long").isHidden(), "no copy-and-paste detour");
+    assert.equal((await page.locator("#c-mailto").innerText()).trim(), "Open in my email app");
+    const mail = decodeMailto(href);
+    assert.equal(mail.subject, fields.subject);
+    for (const r of read) assert.ok(mail.body.includes(r.url), `the email names ${r.url}`);
+    assert.match(mail.body, /Docs I've already read \(on https:\/\/support\.example\.com\): \//);
+    assert.ok(mail.body.includes(`${flowUrl}?path=start,email-verified,email-test,email-recipients,email-dns`),
+      "the flow's link reopens the same step for staff");
+    assert.match(mail.body, /\(5 steps, last answer: The records match exactly, and it's been more than two days\): https:/);
+    assert.equal(await page.locator("#c-preview").inputValue(), mail.body.replace(/\r\n/g, "\n"), "the preview shows what is sent");
+    await screenshot(page, "composer-realistic-desktop");
+    c.expectClean();
+    await c.ctx.close();
+  });
+});
+
+describe("from a failed search", () => {
+  test("?q= is shown, goes into the email, and can be removed", async () => {
+    const c = await context(env, { viewport: PHONE });
+    const page = await composer(c, "?q=" + encodeURIComponent("txt  mesages not sent"));
+    const searched = page.locator("#c-searched");
+    assert.ok(await searched.isVisible(), "the search is shown");
+    assert.match(await searched.innerText(), /You searched this site for “txt mesages not sent”/);
+    let mail = decodeMailto(await page.locator("#c-mailto").getAttribute("href"));
+    assert.ok(mail.body.includes('I searched this site for: "txt mesages not sent"'), mail.body);
+    await screenshot(page, "composer-searched-phone");
+    await page.getByRole("button", { name: "Remove the search “txt mesages not sent”" }).click();
+    assert.ok(await searched.isHidden());
+    mail = decodeMailto(await page.locator("#c-mailto").getAttribute("href"));
+    assert.ok(!mail.body.includes("searched"), "removed from the email");
+    c.expectClean();
+    await c.ctx.close();
+  });
+});
+
+describe("etiquette", () => {
+  test("the points the company asks for come first in the form, briefly", async () => {
+    for (const viewport of [PHONE, DESKTOP]) {
+      const c = await context(env, { viewport });
+      const page = await composer(c);
+      const box = page.locator(".composer-etiquette");
+      const text = (await box.innerText()).replace(/\s+/g, " ");
+      for (const point of ["One request per problem", "clear subject", "What you tried", "Screenshots"]) {
+        assert.ok(text.includes(point), `${point} in: ${text}`);
+      }
+      assert.ok(text.length < 500, `brief (${text.length} characters)`);
+      const [etiquetteTop, productTop] = await Promise.all([box, page.locator("#c-product")]
+        .map((l) => l.evaluate((el) => el.getBoundingClientRect().top)));
+      assert.ok(etiquetteTop < productTop, "before the first field");
+      assert.equal(await box.getByRole("link", { name: "Our support etiquette" }).getAttribute("href"), "/guides/etiquette/");
       c.expectClean();
       await c.ctx.close();
     }

@@ -4,10 +4,12 @@
 // - with `feedback.endpoint` in site.yaml it POSTs {"page", "answer"} to the real
 //   `helpsite feedback serve` (ephemeral port, temporary ledger) and says thank you; the rows
 //   must then be in the ledger (`helpsite feedback report --format json`);
-// - without one it hands a prefilled `mailto:` to the system (subject `Docs feedback: <title>`,
-//   body with the page's URL and the answer). Chromium passes it to `xdg-open`; the browser
-//   runs with a stub `xdg-open` first on its PATH that only records the URL, so no mail client
-//   ever opens, and the navigation itself is read from the DevTools protocol.
+// - without one "Yes" only thanks the reader, and "No" / "Already read" thank them and offer a
+//   link to a prefilled email (subject `Docs feedback: <title>`, body with the page's URL and
+//   the answer) that is handed to the system only when followed. Chromium passes it to
+//   `xdg-open`; the browser runs with a stub `xdg-open` first on its PATH that only records the
+//   URL, so no mail client ever opens, and the navigation itself is read from the DevTools
+//   protocol.
 //
 //   cargo build && npm ci --prefix tests/browser && node --test tests/browser/feedback.test.mjs
 //
@@ -175,10 +177,10 @@ test("with an endpoint: Yes, No and Already read are posted to helpsite feedback
     [0, 0, 1], "banana: already read");
 });
 
-test("without an endpoint: each answer opens a prefilled email, never a request", { timeout: 120000 }, async () => {
+test("without an endpoint: Yes just thanks; No and Already read offer an email the reader may send", { timeout: 120000 }, async () => {
   const asked = [];
   for (const [answer, how, words] of [
-    ["yes", "keyboard", "yes (this page solved my problem)"],
+    ["yes", "keyboard", null],
     ["no", "mouse", "no (this page did not solve my problem)"],
     ["already-read", "keyboard", "already-read (I had already read this page before contacting support)"],
   ]) {
@@ -192,10 +194,26 @@ test("without an endpoint: each answer opens a prefilled email, never a request"
     } else {
       await page.locator(`[data-answer="${answer}"]`).click();
     }
-    await page.locator(".feedback-status").filter({ hasText: "Your email app should open" }).waitFor({ timeout: WAIT });
-    assert.equal(mailtos.length, 1, `one mailto navigation: ${mailtos}`);
-    asked.push(mailtos[0]);
-    const mail = new URL(mailtos[0]);
+    const status = page.locator(".feedback-status");
+    await status.filter({ hasText: "Thank you" }).waitFor({ timeout: WAIT });
+    assert.equal(await page.locator("[data-feedback]").evaluate((b) => b.classList.contains("feedback-done")), true);
+    // The click itself sends nothing and opens nothing.
+    await page.waitForTimeout(300);
+    assert.deepEqual(mailtos, [], "no email app is opened by the answer");
+    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:")), [], "nothing is sent");
+    const offer = page.locator(".feedback-status a.feedback-email");
+    if (answer === "yes") {
+      assert.match(await status.innerText(), /^Thank you\. We.re glad it helped\.$/);
+      assert.equal(await offer.count(), 0, "no email offered after Yes");
+      await page.locator("[data-feedback]").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: shot("no-endpoint-yes-phone-light") });
+      await finish(session);
+      continue;
+    }
+    // The offer says what it does before the reader chooses it.
+    assert.match(await status.innerText(), /email us about this page \(opens your email app/);
+    const href = await offer.getAttribute("href");
+    const mail = new URL(href);
     assert.equal(mail.protocol, "mailto:");
     assert.equal(mail.pathname, "help@serve.example");
     // The title as the page shows it (the build makes its quotes typographic).
@@ -205,19 +223,26 @@ test("without an endpoint: each answer opens a prefilled email, never a request"
     const body = mail.searchParams.get("body");
     assert.match(body, new RegExp(`^Page: ${mailSite.url}/guide/senders/\n`), body);
     assert.ok(body.includes(`\nAnswer: ${words}\n`), body);
-    // Nothing is posted anywhere; the one non-HTTP request is the email itself. (The page's
-    // own GETs, such as the search engine loading in the background, are allowed.)
-    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:")), [`GET ${mailtos[0]}`]);
-    assert.equal(new URL(page.url()).pathname, "/guide/senders/", "the page stays open");
-    assert.equal(await page.locator("[data-feedback]").evaluate((b) => b.classList.contains("feedback-done")), true);
-    if (answer === "yes") {
+    if (answer === "no") {
       await page.locator("[data-feedback]").scrollIntoViewIfNeeded();
-      await page.screenshot({ path: shot("mailto-thanks-phone-light") });
+      await page.screenshot({ path: shot("no-endpoint-offer-phone-light") });
     }
+    // Only when the reader follows the link is the email handed to their email app.
+    if (how === "keyboard") {
+      await offer.focus();
+      await page.keyboard.press("Enter");
+    } else {
+      await offer.click();
+    }
+    for (let i = 0; i < 50 && mailtos.length === 0; i++) await page.waitForTimeout(100);
+    assert.deepEqual(mailtos, [href], "the chosen email is handed over, once");
+    asked.push(href);
+    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:")), [`GET ${href}`]);
+    assert.equal(new URL(page.url()).pathname, "/guide/senders/", "the page stays open");
     await finish(session);
   }
   // Whatever reached the system's URL opener (the stub, so no mail client opens) is what the
-  // pages asked for. Chromium throttles hand-offs to the system and, on a busy CI machine, may
+  // reader chose. Chromium throttles hand-offs to the system and, on a busy CI machine, may
   // make none within the test: the mailto each page asked for is asserted above instead.
   const handed = existsSync(opened) ? readFileSync(opened, "utf8").trim().split("\n").filter(Boolean) : [];
   for (const url of handed) assert.ok(asked.includes(url), `${url}\nwas not asked for:\n${asked.join("\n")}`);

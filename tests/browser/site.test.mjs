@@ -262,11 +262,12 @@ describe("heading anchors", () => {
     }
   });
 
-  test("anchors are always visible on touch screens", async () => {
+  test("touch screens, where customers read, show no anchors", async () => {
     const { context, page } = await open(pages.guide, "phone", "light");
     try {
-      const opacity = await page.locator(".prose h2 a.anchor").first().evaluate((a) => getComputedStyle(a).opacity);
-      assert.equal(opacity, "1");
+      const shown = await page.locator(".prose h2 a.anchor").evaluateAll((as) => as.filter((a) => a.checkVisibility()).length);
+      assert.ok((await page.locator(".prose h2 a.anchor").count()) > 0, "the page has heading anchors");
+      assert.equal(shown, 0, "no # after the headings on a phone");
     } finally {
       await context.close();
     }
@@ -339,6 +340,157 @@ describe("aliases", () => {
       await page.waitForURL((u) => u.pathname === new URL(target).pathname, { timeout: 5000 });
       assert.equal(new URL(page.url()).hash, "#kept");
       assert.deepEqual(problems.filter((p) => !p.includes("#kept")), []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+// ---- the customer's path (issue 15) ----
+
+/** Opens `url` at an arbitrary desktop width (the header search panel depends on it). */
+async function openAt(url, width, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height }, reducedMotion: "reduce" });
+  const problems = [];
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname !== "127.0.0.1") {
+      problems.push(`request to another host: ${u.href}`);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console error: ${m.text()}`));
+  await page.goto(server.url + url, { waitUntil: "load" });
+  return { context, page, problems };
+}
+
+describe("header search panel", () => {
+  for (const [width, height] of [[1024, 768], [1280, 800], [1440, 900], [390, 844]]) {
+    test(`stays on screen at ${width}px`, async () => {
+      const { context, page, problems } = width === 390
+        ? await open(pages.guide, "phone", "light")
+        : await openAt(pages.guide, width, height);
+      try {
+        const input = page.locator("#hs-search-input");
+        await input.click();
+        await input.pressSequentially("sender");
+        await page.locator("#hs-search-panel:not([hidden]) .hs-hit").first().waitFor({ timeout: 30000 });
+        const out = await page.evaluate(() => {
+          const panel = document.getElementById("hs-search-panel");
+          const r = panel.getBoundingClientRect();
+          const cut = [...panel.querySelectorAll(".hs-hit-title, .hs-snippet, button, a")]
+            .filter((el) => el.checkVisibility())
+            .map((el) => ({ text: el.textContent.trim().slice(0, 30), r: el.getBoundingClientRect() }))
+            .filter(({ r }) => r.left < -0.5 || r.right > innerWidth + 0.5)
+            .map(({ text, r }) => `${text} (${Math.round(r.left)}–${Math.round(r.right)})`);
+          return { left: r.left, right: r.right, width: innerWidth, cut };
+        });
+        await page.screenshot({ path: path.join(shotsDir, `search-panel-${width}.png`) });
+        assert.ok(out.left >= 0 && out.right <= out.width,
+          `the panel spans ${Math.round(out.left)}–${Math.round(out.right)} px of ${out.width}`);
+        assert.deepEqual(out.cut, [], "results cut off by the screen edge");
+        assert.deepEqual(problems.filter((p) => !p.startsWith("console error: Failed to load resource")), []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe("home page", () => {
+  test("search first, then the products as cards, the guides and a person to write to", async () => {
+    const { context, page, problems } = await open("/", "desktop", "light");
+    try {
+      const box = (sel) => page.locator(sel).first().evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return { top: r.top + scrollY, left: r.left, width: r.width, bottom: r.bottom + scrollY };
+      });
+      const search = await box(".hero #hs-search-input");
+      assert.equal(await page.locator("header.site-header #hs-search-input").count(), 0, "one search box, in the hero");
+      assert.ok(search.bottom < 900, "the search box is on the first screen");
+      assert.ok(search.width >= 500, `a big search box (${search.width}px)`);
+      const products = await page.locator(".product-cards > .card h3").allTextContents();
+      assert.deepEqual(products.map((t) => t.trim()), ["Connect", "Identity", "Reserve"], "the products, as cards");
+      const cardTops = await page.locator(".product-cards > .card").evaluateAll((cs) => cs.map((c) => Math.round(c.getBoundingClientRect().top)));
+      assert.equal(new Set(cardTops).size, 1, "the product cards share a row at 1280px");
+      assert.ok((await box(".product-cards")).top > search.bottom, "products come after the search box");
+      const grid = await box(".home-grid");
+      assert.ok(grid.width >= 1000, `the page uses the screen's width (${grid.width}px of 1280)`);
+      const guides = await page.locator(".home-guides .guide-list a").allTextContents();
+      assert.ok(guides.length >= 3, `troubleshooting guides listed: ${guides}`);
+      const contact = await page.locator(".home-contact .still-stuck").innerText();
+      assert.match(contact, /aim to reply within 2 business days/, "the response time, in the company's words");
+      assert.equal(await page.locator(".still-stuck").count(), 1, "the Still stuck block once");
+      await page.screenshot({ path: path.join(shotsDir, "home-layout-desktop.png"), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("troubleshooting page", () => {
+  for (const viewport of Object.keys(VIEWPORTS)) {
+    test(`the flow comes first at ${viewport} width and is listed in On this page`, async () => {
+      const { context, page, problems } = await open(pages.troubleshooting, viewport, "light");
+      try {
+        const first = page.locator(".flow-step:not([hidden]) .flow-step-title").first();
+        const top = await first.evaluate((el) => el.getBoundingClientRect().top);
+        assert.ok(top < VIEWPORTS[viewport].height - 120, `the first question starts at ${Math.round(top)}px, above the fold`);
+        assert.equal(await page.locator(".toc ol a").first().getAttribute("href"), "#flow", "On this page starts with the flow");
+        assert.ok(await first.evaluate((h) => {
+          const prose = h.closest(".prose");
+          const flow = h.closest("[data-flow]");
+          return [...prose.querySelectorAll("h2")][0] === flow.querySelector("h2");
+        }), "the flow's heading is the page's first");
+        await page.screenshot({ path: path.join(shotsDir, `flow-first-${viewport}.png`) });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test("on a phone, each answer's hint (Open the fix ↗) stays inside its button", async () => {
+    const { context, page, problems } = await open(pages.troubleshooting, "phone", "light");
+    try {
+      const answers = page.locator("a.flow-answer");
+      assert.ok(await page.locator("a.flow-answer-page").count() > 0, "the flow has answers that open a page");
+      // Show every step, so every answer is measured.
+      await page.evaluate(() => document.querySelectorAll("[data-step]").forEach((s) => { s.hidden = false; }));
+      const spilled = await answers.evaluateAll((as) => as
+        .filter((a) => a.scrollWidth > a.clientWidth + 1 || a.scrollHeight > a.clientHeight + 1 ||
+          a.getBoundingClientRect().right > a.closest(".flow-step").getBoundingClientRect().right)
+        .map((a) => a.textContent.trim()));
+      assert.deepEqual(spilled, [], "answers whose content runs out of the button");
+      await page.locator("a.flow-answer-page").first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(shotsDir, "flow-answers-phone.png") });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("from a failed search", () => {
+  test("Ask support about it carries the query into the request composer", async () => {
+    const { context, page, problems } = await open(pages.guide, "desktop", "light");
+    try {
+      const input = page.locator("#hs-search-input");
+      await input.click();
+      await input.pressSequentially("zxqv blorptastic");
+      // The link of the whole query (while typing, a prefix may show its own for a moment).
+      const ask = page.locator(`#hs-search-panel a.hs-contact[href$="?q=${encodeURIComponent("zxqv blorptastic")}"]`);
+      await ask.waitFor({ timeout: 30000 });
+      await ask.click();
+      await page.waitForURL((u) => u.pathname === "/contact/" && u.searchParams.get("q") === "zxqv blorptastic");
+      await page.locator("#c-searched").waitFor();
+      assert.match(await page.locator("#c-searched").innerText(), /You searched this site for “zxqv blorptastic”/);
+      assert.ok((await page.locator("#c-preview").inputValue()).includes('I searched this site for: "zxqv blorptastic"'));
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }

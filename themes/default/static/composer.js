@@ -4,8 +4,12 @@
 // subject the way the support etiquette guide asks (no "URGENT", no capitals, name the problem),
 // lists the docs this browser read and the troubleshooting steps it tried (from visited.js's
 // `helpsiteHistory`, kept only in localStorage), and hands the email to the customer's own email
-// app (`mailto:`) or clipboard. Nothing is sent from the page. The coach's rules are documented
-// in docs/composer.md; the pure parts are exposed as `window.helpsiteComposer` for tests.
+// app (`mailto:`) or clipboard. Nothing is sent from the page. A query from a search that found
+// nothing (`?q=`, the search box's "Ask support about it") is carried into the email. A normal
+// request fits the mail link: when the full text would not, the read pages and tried steps are
+// written compactly (paths, one link per flow); only text still too long is copied instead. The
+// coach's rules and the email format are documented in docs/composer.md; the pure parts are
+// exposed as `window.helpsiteComposer` for tests.
 (() => {
   "use strict";
 
@@ -81,8 +85,12 @@
     return found;
   }
 
-  /** The plain-text email body staff read; empty answers are left out. */
-  function buildBody(d) {
+  /**
+   * The plain-text email body staff read; empty answers are left out. `compact` writes what was
+   * already read on one line of paths (`d.origin` once) and each flow as one line ending in the
+   * link that reopens it at the same step, for requests that would not fit a mail link.
+   */
+  function buildBody(d, { compact = false } = {}) {
     const parts = ["Hello,"];
     const add = (title, text) => {
       if (text && text.trim()) parts.push(`${title}\n${text.trim()}`);
@@ -97,25 +105,40 @@
     }
     if (d.repeatable) parts.push(`Does it happen again if I repeat it? ${d.repeatable}`);
     add("Anything else (recent changes, did it work before):", d.changes);
+    if (d.searched) parts.push(`I searched this site for: "${d.searched}"`);
     if (d.docs?.length) {
-      parts.push(`Docs I've already read:\n${d.docs.map((x) => `- ${x.title}: ${x.link}`).join("\n")}`);
+      parts.push(
+        compact
+          ? `Docs I've already read (on ${d.origin}): ${d.docs.map((x) => x.path).join(", ")}`
+          : `Docs I've already read:\n${d.docs.map((x) => `- ${x.title}: ${x.link}`).join("\n")}`,
+      );
     }
     if (d.flows?.length) {
       const flows = d.flows.map((f) => {
+        if (compact) {
+          // The link reopens the flow at the same step, with every answer, for staff.
+          const n = f.steps.length;
+          const last = f.steps.at(-1)?.answer;
+          return `- ${f.title} (${n} ${n === 1 ? "step" : "steps"}${last ? `, last answer: ${last}` : ""}): ${f.link}`;
+        }
         const steps = f.steps.map((s, i) => `  ${i + 1}. ${s.title}${s.answer ? ` → ${s.answer}` : ""}`);
         return [`- ${f.title}: ${f.link}`, ...steps].join("\n");
       });
       parts.push(`Troubleshooting steps I tried:\n${flows.join("\n")}`);
     }
-    if (d.formLink) parts.push(`--\nWritten with the support request form: ${d.formLink}`);
+    if (d.formLink) parts.push(compact ? "--\nWritten with the support request form" : `--\nWritten with the support request form: ${d.formLink}`);
     return parts.join("\n\n");
   }
 
   const wellFormed = (s) => (typeof s.toWellFormed === "function" ? s.toWellFormed() : s);
 
-  /** A `mailto:` URL (RFC 6068): values percent-encoded as UTF-8, line breaks as CRLF. */
+  /**
+   * A `mailto:` URL (RFC 6068): values percent-encoded as UTF-8, line breaks as CRLF. The
+   * delimiters RFC 6068 allows in a value (`,` `:` `;` `@` `$`) stay as they are: commas and
+   * colons are frequent in a request, and each escape costs two characters of the link's limit.
+   */
   function mailtoHref(to, subject, body) {
-    const enc = (s) => encodeURIComponent(wellFormed(s));
+    const enc = (s) => encodeURIComponent(wellFormed(s)).replace(/%(?:2C|3A|3B|40|24)/g, decodeURIComponent);
     return `mailto:${to}?subject=${enc(subject)}&body=${enc(body.replace(/\r?\n/g, "\r\n"))}`;
   }
 
@@ -144,6 +167,8 @@
     const params = new URLSearchParams(location.search);
     const fromPage = params.get("page");
     const fromFlow = (params.get("flow") ?? "").split(",").filter(Boolean);
+    // A search that found nothing ("Ask support about it"): what the customer looked for.
+    let searched = (params.get("q") ?? "").trim().replace(/\s+/g, " ").slice(0, 200);
     const subject = $("c-subject");
     const coachBox = $("c-subject-coach");
     const status = $("c-status");
@@ -156,6 +181,12 @@
     const removedFlows = new Set();
     let subjectTouched = false;
     let tooLong = false;
+    let origin = baseUrl;
+    try {
+      origin = new URL(baseUrl).origin;
+    } catch {
+      // A base URL that is not absolute: the paths are still what staff need.
+    }
 
     form.hidden = false;
 
@@ -207,6 +238,27 @@
       return li;
     }
 
+    function renderSearched() {
+      const box = $("c-searched");
+      box.hidden = !searched;
+      if (!searched) return;
+      const q = document.createElement("strong");
+      q.textContent = `“${searched}”`;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "remove";
+      button.textContent = "Remove";
+      button.setAttribute("aria-label", `Remove the search “${searched}”`);
+      button.addEventListener("click", () => {
+        searched = "";
+        say("Removed the search from your request.");
+        renderSearched();
+        update();
+        $("c-docs-title").focus();
+      });
+      box.replaceChildren("You searched this site for ", q, ". It is included in your request. ", button);
+    }
+
     function renderLists() {
       const docList = $("c-docs");
       docList.replaceChildren(
@@ -251,7 +303,9 @@
         screenshots: $("c-screenshots").checked,
         repeatable: form.querySelector('input[name="repeatable"]:checked')?.value ?? "",
         changes: value("c-changes"),
-        docs: docs().map((d) => ({ title: d.title, link: permalink(d.url) })),
+        searched,
+        origin,
+        docs: docs().map((d) => ({ title: d.title, link: permalink(d.url), path: d.url })),
         flows: flows().map((f) => ({ title: f.title, link: permalink(flowLink(f, "")), steps: f.steps })),
         formLink: permalink(form.dataset.composerUrl),
       };
@@ -303,11 +357,26 @@
     }
 
     function update() {
-      const body = buildBody(data());
-      const full = mailtoHref(to, subject.value.trim(), body);
+      const d = data();
+      const subjectText = subject.value.trim();
+      // The full text when it fits a mail link, else the compact one; past that the full text
+      // is copied (the clipboard has no limit) and the link only carries the subject.
+      let body = buildBody(d);
+      let full = mailtoHref(to, subjectText, body);
+      let compacted = false;
+      if (full.length > MAILTO_LIMIT) {
+        const compact = buildBody(d, { compact: true });
+        const href = mailtoHref(to, subjectText, compact);
+        if (href.length <= MAILTO_LIMIT) {
+          body = compact;
+          full = href;
+          compacted = true;
+        }
+      }
       tooLong = full.length > MAILTO_LIMIT;
+      mailto.dataset.compact = String(compacted);
       mailto.href = tooLong
-        ? mailtoHref(to, subject.value.trim(), "Hello,\n\n[Paste the request you copied from the support form here.]")
+        ? mailtoHref(to, subjectText, "Hello,\n\n[Paste the request you copied from the support form here.]")
         : full;
       mailto.textContent = tooLong ? "Copy, then open my email app" : "Open in my email app";
       mailto.dataset.tooLong = String(tooLong);
@@ -404,6 +473,7 @@
       if (hit) product.value = hit.value;
     }
 
+    renderSearched();
     renderLists();
     update();
   }

@@ -1,8 +1,11 @@
 // Reader feedback widget: "Did this page solve your problem?" and "I had already read this page".
-// With data-endpoint it POSTs {"page", "answer"} as JSON (no cookies, no credentials); without
-// one, or when the post fails, it opens a prefilled email that `helpsite feedback ingest-mail`
-// records as feedback. The email format (subject prefix, `Page:` and `Answer:` lines) is what
-// src/ledger/mail/message.rs parses; keep the two in step.
+// With data-endpoint it POSTs {"page", "answer"} as JSON (no cookies, no credentials). Without
+// one, nothing leaves the page on a click: "Yes" just thanks the reader, and "No" or "already
+// read" thank them and offer, as a link clearly labelled as opening their email app, a prefilled
+// email that `helpsite feedback ingest-mail` records as feedback, for the reader to send if they
+// choose. The same link is offered when a post to the endpoint fails. The email format (subject
+// prefix, `Page:` and `Answer:` lines) is what src/ledger/mail/message.rs parses; keep the two
+// in step.
 (function () {
   "use strict";
 
@@ -27,11 +30,32 @@
     box.classList.add("feedback-done");
   }
 
+  // A link the reader may follow, never followed for them.
+  function emailLink(box, answer, text) {
+    var link = document.createElement("a");
+    link.className = "feedback-email";
+    link.href = mailto(box, answer);
+    link.textContent = text;
+    return link;
+  }
+
+  function withoutEndpoint(box, answer, status) {
+    if (answer === "yes") {
+      done(box, status, "Thank you. We're glad it helped.");
+      return;
+    }
+    done(box, status, answer === "no" ? "Thank you for telling us. " : "Thank you: that tells us the page needs work. ");
+    status.append(
+      "If you'd like to say what was missing, ",
+      emailLink(box, answer, "email us about this page"),
+      " (opens your email app, with this page's address filled in)."
+    );
+  }
+
   function send(box, answer, status, buttons) {
     var endpoint = box.dataset.endpoint;
     if (!endpoint || !window.fetch) {
-      window.location.href = mailto(box, answer);
-      done(box, status, "Thank you. Your email app should open with the message ready to send.");
+      withoutEndpoint(box, answer, status);
       return;
     }
     buttons.forEach(function (b) { b.disabled = true; });
@@ -48,10 +72,8 @@
     }).catch(function () {
       buttons.forEach(function (b) { b.disabled = false; });
       status.textContent = "";
-      var link = document.createElement("a");
-      link.href = mailto(box, answer);
-      link.textContent = "send it by email instead";
-      status.append("We could not save that just now — ", link, ".");
+      status.append("We could not save that just now. You can ",
+        emailLink(box, answer, "send it by email instead"), " (opens your email app).");
     });
   }
 

@@ -1,6 +1,8 @@
 // helpsite default theme: small enhancements; every page works without this file.
 // - heading anchors copy the heading's canonical (absolute) link, for staff to paste into replies;
 // - foldable boxes (<details class="collapsible">) open on wide screens, stay folded on phones.
+// - tables and code blocks that scroll sideways take keyboard focus while they overflow;
+// - task-list checkboxes are named by their item's text.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -79,4 +81,55 @@
   });
   fit();
   if (wide.addEventListener) { wide.addEventListener("change", fit); }
+
+  // The heading a block sits under, to name it ("Table: Which countries accept my sender?").
+  function headingBefore(el) {
+    for (var at = el.previousElementSibling; at; at = at.previousElementSibling) {
+      if (/^H[2-4]$/.test(at.tagName)) { return at.textContent.replace(/#\s*$/, "").trim(); }
+    }
+    return "";
+  }
+
+  // A region that scrolls sideways (a wide table or a long code line on a phone) must take
+  // keyboard focus, or its hidden part cannot be read without a mouse. It becomes a named,
+  // focusable region only while it overflows, so wide screens gain no extra tab stops. A table
+  // scrolls inside a wrapper, so the table itself keeps its semantics.
+  var scrollers = [];
+  Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (table) {
+    var wrap = document.createElement("div");
+    wrap.className = "table-scroll";
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
+    var caption = table.querySelector("caption");
+    var name = caption ? caption.textContent.trim() : headingBefore(wrap);
+    scrollers.push({ el: wrap, label: name ? "Table: " + name : "Table" });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".prose pre"), function (pre) {
+    var name = headingBefore(pre);
+    scrollers.push({ el: pre, label: name ? "Code: " + name : "Code" });
+  });
+  function reachable(s) {
+    var scrolls = s.el.scrollWidth > s.el.clientWidth + 1;
+    if (scrolls && !s.el.hasAttribute("tabindex")) {
+      s.el.setAttribute("tabindex", "0");
+      s.el.setAttribute("role", "region");
+      s.el.setAttribute("aria-label", s.label + " (scrolls sideways)");
+    } else if (!scrolls && s.el.hasAttribute("tabindex")) {
+      s.el.removeAttribute("tabindex");
+      s.el.removeAttribute("role");
+      s.el.removeAttribute("aria-label");
+    }
+  }
+  scrollers.forEach(reachable);
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(function () { scrollers.forEach(reachable); });
+    scrollers.forEach(function (s) { observer.observe(s.el); });
+  }
+
+  // Markdown task lists render a bare disabled checkbox; its item's text is its name.
+  Array.prototype.forEach.call(document.querySelectorAll('.prose li > input[type="checkbox"]'), function (box) {
+    if (!box.labels.length && !box.hasAttribute("aria-label")) {
+      box.setAttribute("aria-label", box.parentNode.textContent.trim().replace(/\s+/g, " ").slice(0, 120));
+    }
+  });
 })();
