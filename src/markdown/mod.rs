@@ -95,7 +95,9 @@ pub struct FaqEntry {
     pub answer: String,
 }
 
-fn options() -> Options {
+/// The parser options of every page: CommonMark with GFM (tables, strikethrough, task lists,
+/// alerts), footnotes, heading attributes and smart punctuation.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

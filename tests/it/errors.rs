@@ -2,9 +2,20 @@
 
 use crate::driver::SiteTest;
 
+/// The `basic` fixture with the contact page the theme's button needs, so these snapshots show
+/// only the error at hand (the warning about a missing one has its own test).
+pub fn basic() -> SiteTest {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/contact.md",
+        "---\ntitle: Write a support request\ntemplate: contact.html\n---\n",
+    );
+    site
+}
+
 /// Runs `check` after `edit` and returns stderr; the status must be 1.
 fn check_fails(edit: impl FnOnce(&SiteTest)) -> String {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     edit(&site);
     let run = site.run(&["check"]);
     assert_eq!(run.code, 1, "check did not fail:\n{}", run.stderr);
@@ -150,7 +161,7 @@ fn site_yaml_unknown_key_and_nav_link() {
 
 #[test]
 fn all_errors_of_a_build_are_reported_together() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.write("content/a.md", "---\ntitle: A\nweigth: 1\n---\n")
         .write(
             "content/b.md",
@@ -227,7 +238,7 @@ fn unknown_key_inside_a_flow_names_its_path_with_hint() {
 /// names included) and files copied from `content/`.
 #[test]
 fn alias_on_a_path_the_build_writes_is_an_error() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.build();
     let stylesheet = std::fs::read_dir(site.root.join("public"))
         .unwrap()
@@ -254,7 +265,7 @@ fn alias_on_a_path_the_build_writes_is_an_error() {
 /// Alias paths are placed under the base path, and so are the reserved paths.
 #[test]
 fn reserved_paths_are_under_the_base_path() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.write(
         "content/connect/reserved.md",
         "---\ntitle: Reserved\naliases:\n  - /search/\n  - /help/search/\n---\nBody\n",
