@@ -323,3 +323,70 @@ fn override_missing_a_block_points_at_the_override() {
         );
     }));
 }
+
+/// Docs converted from another generator (issue 14): other generators' template syntax is a
+/// warning at its line (not in code), a broken root-relative link is an error with a
+/// did-you-mean hint, the missing contact page is a warning; email autolinks, links inside an
+/// image's description and the site's own root-relative URLs (pages, sections, generated and
+/// static files) are not errors.
+#[test]
+fn imported_docs_warnings_and_root_relative_links() {
+    let site = SiteTest::fixture("imported");
+    let run = site.build_fails();
+    insta::assert_snapshot!(run.stderr);
+    site.write(
+        "content/docs/api.md",
+        &std::fs::read_to_string(site.root.join("content/docs/api.md"))
+            .unwrap()
+            .replace("/docs/instaling/", "/docs/installing/"),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("warning:").count(), 5, "{}", run.stderr);
+}
+
+/// Under a base path, root-relative links inside it are checked (with the base path in the
+/// hint) and links to the rest of the host are not.
+#[test]
+fn root_relative_links_under_a_base_path() {
+    let site = basic();
+    site.write(
+        "content/connect/rooted.md",
+        "---\ntitle: Rooted\n---\n\n[ok](/help/faq/#can-i-get-a-refund) [alias](/help/old-faq/)\n\n[typo](/help/connect/sender/) [anchor](/help/faq/#refnd)\n\n[elsewhere](/status/) [page path](/faq.md)\n",
+    );
+    let run = site.run(&["build", "--base-url", "https://example.com/help/"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// Without a page at `/contact/` the build says so once, and no page links to it.
+#[test]
+fn missing_contact_page_is_a_warning_and_the_button_is_left_out() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(
+        run.stderr
+            .lines()
+            .filter(|l| !l.starts_with("built "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for page in [
+        "index.html",
+        "faq/index.html",
+        "connect/senders/index.html",
+        "404.html",
+    ] {
+        site.assert_output_lacks(page, "Write a support request")
+            .assert_output_lacks(page, "contact/")
+            .assert_output_contains(page, "mailto:help@example.com");
+    }
+    let site = basic();
+    let run = site.run(&["build"]);
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+    site.assert_output_contains(
+        "faq/index.html",
+        "<a class=\"button\" href=\"/contact/?page=/faq/\">Write a support request</a>",
+    );
+}
