@@ -1,6 +1,6 @@
 //! Template syntax of other generators left in a page: Hugo shortcodes (`{{< … >}}`,
 //! `{{% … %}}`), template tags of Jinja, Liquid, Jekyll and Zola (`{% … %}`), Zola shortcodes
-//! (`{{ name(…) }}`) and mdBook's `{{#include …}}`. helpsite runs no templates in Markdown, so
+//! (`{{ name(…) }}`), mdBook's `{{#include …}}` and MkDocs admonitions (`!!! note`). helpsite runs no templates in Markdown, so
 //! each would show as literal text on the page and in search snippets: a warning at its line,
 //! with a hint. Code blocks, code spans and HTML comments are left alone: there the syntax is
 //! shown, or hidden, on purpose.
@@ -22,15 +22,22 @@ pub fn template_syntax(
     line_of: impl Fn(usize) -> usize,
 ) -> Vec<Diagnostic> {
     let text = input.text;
-    if !text.contains("{{") && !text.contains("{%") {
+    if !text.contains("{{")
+        && !text.contains("{%")
+        && !text.contains("!!! ")
+        && !text.contains("??? ")
+        && !text.contains("???+ ")
+    {
         return Vec::new();
     }
     let skipped = shown_as_is(text, events);
-    let mut warnings = Vec::new();
-    let mut last_line = 0;
+    let mut found: Vec<(usize, usize, Kind)> = admonitions(text)
+        .filter(|(start, _)| !skipped.iter().any(|r| r.contains(start)))
+        .map(|(start, end)| (start, end, Kind::MkdocsAdmonition))
+        .collect();
     let mut at = 0;
-    while let Some(found) = text[at..].find('{') {
-        let start = at + found;
+    while let Some(brace) = text[at..].find('{') {
+        let start = at + brace;
         at = start + 1;
         if skipped.iter().any(|r| r.contains(&start)) {
             continue;
@@ -39,6 +46,12 @@ pub fn template_syntax(
             continue;
         };
         at = end;
+        found.push((start, end, kind));
+    }
+    found.sort_by_key(|&(start, _, _)| start);
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut last_line = 0;
+    for (start, end, kind) in found {
         let line = line_of(start);
         if line == last_line {
             continue;
@@ -56,6 +69,24 @@ pub fn template_syntax(
         );
     }
     warnings
+}
+
+/// MkDocs admonitions (`!!! note "Title"`, collapsible `??? tip`) at the start of a line:
+/// the start and end of each opening line.
+fn admonitions(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let body = line.trim_end();
+        let marker = body
+            .strip_prefix("!!! ")
+            .or_else(|| body.strip_prefix("???+ "))
+            .or_else(|| body.strip_prefix("??? "))?;
+        marker
+            .starts_with(|c: char| c.is_ascii_alphabetic())
+            .then_some((start, start + body.len()))
+    })
 }
 
 /// The byte ranges where template syntax is meant: code blocks, code spans, HTML comments.
@@ -79,6 +110,7 @@ enum Kind {
     TemplateTag,
     ZolaShortcode,
     MdbookInclude,
+    MkdocsAdmonition,
 }
 
 impl Kind {
@@ -88,6 +120,7 @@ impl Kind {
             Kind::TemplateTag => "a template tag (Jinja, Liquid, Jekyll, Zola)",
             Kind::ZolaShortcode => "a Zola shortcode",
             Kind::MdbookInclude => "an mdBook preprocessor directive",
+            Kind::MkdocsAdmonition => "a MkDocs admonition",
         }
     }
 
@@ -101,6 +134,9 @@ impl Kind {
             }
             Kind::MdbookInclude => {
                 "helpsite includes no files into pages: paste the text, or link to the page that has it"
+            }
+            Kind::MkdocsAdmonition => {
+                "write it as a GitHub alert: `> [!NOTE]` on the first line, then the text, each line starting with `> ` (NOTE, TIP, IMPORTANT, WARNING, CAUTION)"
             }
         };
         format!("{what}; to show the syntax itself, put it in `backticks` ({GUIDE})")
@@ -183,7 +219,7 @@ mod tests {
     #[test]
     fn finds_each_kind_outside_code() {
         let got = warnings(
-            "{{< diffcode >}}\n\nSee {{% note %}}x{{% /note %}}.\n\n{% include \"a.html\" %}\n\n{{ youtube(id=\"x\") }}\n\n{{#include ../a.md}}\n\n[a]({{< ref \"b.md\" >}})\n",
+            "{{< diffcode >}}\n\nSee {{% note %}}x{{% /note %}}.\n\n{% include \"a.html\" %}\n\n{{ youtube(id=\"x\") }}\n\n{{#include ../a.md}}\n\n[a]({{< ref \"b.md\" >}})\n\n!!! note \"Heads up\"\n    Body.\n",
         );
         assert_eq!(
             got,
@@ -194,6 +230,7 @@ mod tests {
                 "7: `{{ youtube(id=\"x\") }}` is a Zola shortcode, which helpsite shows as literal text",
                 "9: `{{#include ../a.md}}` is an mdBook preprocessor directive, which helpsite shows as literal text",
                 "11: `{{< ref \"b.md\" >}}` is a Hugo shortcode, which helpsite shows as literal text",
+                "13: `!!! note \"Heads up\"` is a MkDocs admonition, which helpsite shows as literal text",
             ]
         );
     }
@@ -201,7 +238,7 @@ mod tests {
     #[test]
     fn code_comments_and_prose_are_left_alone() {
         let got = warnings(
-            "`{{< x >}}` and\n\n```\n{% if a %}\n{{< y >}}\n```\n\n    {{% z %}}\n\n<!-- {{< hidden >}} -->\n\nA set {x} or {{ name }} or {% unclosed, or {{ f() and 50% }}.\n",
+            "`{{< x >}}` and\n\n```\n{% if a %}\n{{< y >}}\n```\n\n    {{% z %}}\n\n<!-- {{< hidden >}} -->\n\nWow!!! Great.\n\n```\n!!! note\n```\n\nA set {x} or {{ name }} or {% unclosed, or {{ f() and 50% }}.\n",
         );
         assert!(got.is_empty(), "{got:?}");
     }

@@ -4,7 +4,7 @@
 //! derivation is a pure function of the path); whether the target exists is checked later, in
 //! `crate::links`, once every page is known. A query string (`other.md?tab=2#h`) is kept on the
 //! rewritten URL. Root-relative links are internal too: `/docs/x.md` names a page by its path
-//! under `content/` (as `nav` links in `site.yaml` do), and a URL such as `/docs/x/` under the
+//! under `content/` (as `nav` links in `site.yaml` do; Zola's `@/docs/x.md` too), and a URL such as `/docs/x/` under the
 //! base path is checked as written. A root-relative URL outside the base path belongs to
 //! another part of the host and is left alone.
 
@@ -71,7 +71,8 @@ pub fn resolve(dest: &str, source: &str, base_path: &str) -> (Option<String>, Op
         });
         return (None, target);
     }
-    let joined = match path.strip_prefix('/') {
+    // `/docs/x.md`, and Zola's `@/docs/x.md`, name a page from the top of `content/`.
+    let joined = match path.strip_prefix('/').or_else(|| path.strip_prefix("@/")) {
         Some(from_root) => url::join("", from_root),
         None => url::join(source, path),
     };
@@ -167,6 +168,11 @@ mod tests {
         );
         assert_eq!(r("../../x.md"), (None, Some(Target::OutsideContent)));
         assert_eq!(r("/../x.md"), (None, Some(Target::OutsideContent)));
+        assert_eq!(
+            r("@/faq.md#refunds").0,
+            Some("/faq/#refunds".into()),
+            "Zola's internal links"
+        );
     }
 
     #[test]
