@@ -1,6 +1,9 @@
-//! Link checking, once every page is parsed: each internal link's page and anchor, aliases and
-//! their collisions, and the `nav` links of `site.yaml`. Problems come back as diagnostics with
-//! file and line, all of them at once.
+//! Link checking, once every page is parsed: each internal link's page and anchor (relative or
+//! root-relative), aliases and their collisions, and the `nav` links of `site.yaml`. Problems
+//! come back as diagnostics with file and line, all of them at once. The Markdown pass's
+//! warnings (foreign template syntax) are reported here with each page's links, so a warning
+//! never keeps a page from loading; and a site without the contact page the theme's "Write a
+//! support request" button needs gets a warning (the theme leaves the button out).
 //!
 //! [`resolve_url`] answers "does this site URL still lead somewhere, and where?"; the reply-link
 //! ledger's guard (issue 5) asks it for every URL ever sent to a customer.
@@ -32,15 +35,7 @@ pub fn resolve_url(site: &Site, url: &str) -> Resolution {
         None => (url, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let path = path.strip_suffix("index.html").unwrap_or(path);
-    let mut path = if path.starts_with('/') {
-        path.to_string()
-    } else {
-        format!("/{path}")
-    };
-    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or("").contains('.') {
-        path.push('/');
-    }
+    let path = page_path(&format!("/{}", path.trim_start_matches('/')));
     let (page, via_alias) = match (site.page_by_url(&path), site.aliases.get(&path)) {
         (Some(p), _) => (p, false),
         (None, Some(&p)) => (p, true),
@@ -70,7 +65,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 /// The problems of one page's links. The preview server re-checks only the pages an edit can
 /// affect: the edited page, and the pages linking into it when its anchors changed.
 pub fn check_page(site: &Site, page: &Page) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = page.body.warnings.clone();
     for link in &page.body.links {
         if let Some(problem) = check_target(site, page, &link.target) {
             let mut d = Diagnostic::error(format!(
@@ -93,7 +88,40 @@ pub fn check_site_wide(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_aliases(site, &mut out);
     check_nav(site, &mut out);
+    out.extend(missing_contact_page(site));
     out
+}
+
+/// The URL of the support-request composer the theme links to from every page.
+pub fn contact_url(site: &Site) -> String {
+    format!("{}contact/", site.config.base_path())
+}
+
+/// Whether the site has the page the theme's "Write a support request" button leads to; the
+/// theme renders the button only then (`site.contact_page`).
+pub fn has_contact_page(site: &Site) -> bool {
+    site.page_by_url(&contact_url(site)).is_some()
+}
+
+/// Without a page at `/contact/` the button would be a 404 on every page, so the theme leaves it
+/// out (the support address stays) and the build says why, once.
+fn missing_contact_page(site: &Site) -> Option<Diagnostic> {
+    if has_contact_page(site) {
+        return None;
+    }
+    let left_out = match site.left_out("contact.md") {
+        Some(LeftOut::Failed) => return None,
+        Some(LeftOut::Draft) => " (`content/contact.md` is a draft)",
+        None => "",
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "no page at `{}`{left_out}: the \"Write a support request\" button is left out of every page",
+            contact_url(site)
+        ))
+        .at("content/contact.md")
+        .hint("add `content/contact.md` with `template: contact.html` in its front matter (the request composer); readers see only the support address until then"),
+    )
 }
 
 /// Why a link is broken, and what to do about it; `check` adds file, line and the link.
@@ -123,11 +151,91 @@ fn check_target(site: &Site, page: &Page, target: &Target) -> Option<Problem> {
                 })
             }
         }
+        Target::Url { url, anchor } => check_url(site, url, anchor.as_deref()),
         Target::OutsideContent => Some(Problem {
             reason: "it climbs above `content/`".into(),
             hint: Some("link pages by their path relative to this file, inside `content/`".into()),
         }),
     }
+}
+
+/// Output paths the build writes besides pages, aliases and files: a root-relative link may
+/// name them.
+const GENERATED: [&str; 5] = [
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "_helpsite/pages.json",
+    "search/",
+];
+
+/// A root-relative URL under the base path (query and fragment cut off): a page, an alias, a
+/// content or static file, a section, or a file the build writes.
+fn check_url(site: &Site, written: &str, anchor: Option<&str>) -> Option<Problem> {
+    let base = site.config.base_path();
+    let path = page_path(written);
+    let page = site
+        .page_by_url(&path)
+        .or_else(|| site.aliases.get(&path).copied());
+    if let Some(i) = page {
+        return anchor.and_then(|a| missing_anchor(&site.pages()[i], a));
+    }
+    let rel = path.strip_prefix(base).unwrap_or("");
+    let file = written.strip_prefix(base).unwrap_or("");
+    let generated = GENERATED.contains(&rel) && (rel != "search/" || site.config.search.enabled);
+    if generated
+        || site.has_content_file(file)
+        || site.section_by_dir(rel.trim_end_matches('/')).is_some()
+        || is_static_file(site, file)
+    {
+        return None;
+    }
+    // A page that is not in this build: say why, as for a `.md` link.
+    let stem = rel.trim_end_matches('/');
+    for source in [format!("{stem}.md"), format!("{stem}/_index.md")] {
+        match site.left_out(&source) {
+            Some(LeftOut::Failed) => return None,
+            Some(LeftOut::Draft) => {
+                return Some(Problem {
+                    reason: format!("no page at `{path}`"),
+                    hint: Some(format!(
+                        "`content/{source}` is a draft: publish it or build with `--drafts`"
+                    )),
+                });
+            }
+            None => {}
+        }
+    }
+    let known: Vec<&str> = site.pages().iter().map(|p| p.url.as_str()).collect();
+    let hint = match closest(&path, &known) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => "link a page by its path, e.g. `../setup.md` or `/setup.md` (from `content/`), and the build checks it and makes the URL".to_string(),
+    };
+    Some(Problem {
+        reason: format!("no page or file at `{path}`"),
+        hint: Some(hint),
+    })
+}
+
+/// `url` as the page URL it would be: `index.html` dropped, a folder's trailing `/` added.
+fn page_path(url: &str) -> String {
+    let path = url.strip_suffix("index.html").unwrap_or(url);
+    let mut path = path.to_string();
+    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or("").contains('.') {
+        path.push('/');
+    }
+    path
+}
+
+/// A file of the site's or the theme's `static/` folders (published at the base path). The
+/// theme is read only for a link nothing else answered, which is rare.
+fn is_static_file(site: &Site, rel: &str) -> bool {
+    if rel.is_empty() || rel.split('/').any(|p| p == "..") {
+        return false;
+    }
+    site.root.join("static").join(rel).is_file()
+        || crate::render::theme::load(&site.root, &site.config.theme)
+            .is_ok_and(|theme| theme.statics.contains_key(rel))
 }
 
 /// Why a link from the page `from` to the content path `path`, which is no page of this

@@ -7,9 +7,18 @@
 //! 5. the plain text is cut at h2/h3 for the search index (`text`);
 //! 6. on FAQ pages, each h2 with the HTML under it becomes a question/answer pair.
 //!
+//! It also keeps what other people's Markdown needs: email autolinks stay `mailto:` links and
+//! are never checked as files; links inside an image's description (never rendered) are not
+//! recorded; table column alignment becomes an `align-*` class, because the theme's CSP
+//! (`style-src 'self'`) blocks the `style` attribute pulldown-cmark writes; and template syntax
+//! of other generators (`{{< … >}}`…) outside code is a warning (`foreign`).
+//!
 //! The function is pure: text in, HTML and facts out, plus diagnostics for explicit heading ids
-//! used twice. Whether link targets exist is checked once all pages are known (`crate::links`).
+//! used twice. Warnings go into [`Rendered::warnings`] rather than the error list, so they never
+//! keep a page from loading; the link check reports them with the page's links. Whether link
+//! targets exist is checked once all pages are known (`crate::links`).
 
+pub mod foreign;
 pub mod link;
 pub mod slug;
 pub mod smart;
@@ -19,7 +28,8 @@ use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
@@ -56,6 +66,9 @@ pub struct Rendered {
     pub text: Vec<TextSection>,
     /// Question/answer pairs; empty unless [`Input::faq`].
     pub faq: Vec<FaqEntry>,
+    /// Problems that do not stop the build (template syntax of other generators), with file
+    /// and line; `crate::links::check_page` reports them.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,7 +95,9 @@ pub struct FaqEntry {
     pub answer: String,
 }
 
-fn options() -> Options {
+/// The parser options of every page: CommonMark with GFM (tables, strikethrough, task lists,
+/// alerts), footnotes, heading attributes and smart punctuation.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -99,6 +114,8 @@ pub fn render(input: &Input<'_>) -> (Rendered, Vec<Diagnostic>) {
         .collect();
     let mut pass = Pass::new(input);
     pass.reserve_explicit_ids(&events);
+    pass.rendered.warnings =
+        foreign::template_syntax(input, &events, |offset| pass.lines.line(offset));
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
         pass.event(event, range, &mut iter);
@@ -138,8 +155,20 @@ struct Pass<'i, 'a> {
     /// Index in `out` of each h2's opening and the index after its closing, for FAQ answers.
     h2_bounds: Vec<(usize, usize)>,
     text: text::TextBuilder,
+    /// How deep inside images we are: what an image's description holds is only its alt text,
+    /// so links there are neither rewritten nor checked.
+    in_image: usize,
+    table: TableState,
     rendered: Rendered,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// Where the pass is in a table, to give each cell its column's alignment class.
+#[derive(Debug, Default)]
+struct TableState {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
 }
 
 type Events<'a> = std::vec::IntoIter<(Event<'a>, Range<usize>)>;
@@ -153,6 +182,8 @@ impl<'i, 'a> Pass<'i, 'a> {
             out: Vec::new(),
             h2_bounds: Vec::new(),
             text: text::TextBuilder::new(),
+            in_image: 0,
+            table: TableState::default(),
             rendered: Rendered::default(),
             diagnostics: Vec::new(),
         }
@@ -219,8 +250,14 @@ impl<'i, 'a> Pass<'i, 'a> {
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 self.out.push(Event::Html("</div>\n".into()))
             }
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Image) => {
                 let event = self.link(event, range);
+                self.out.push(event);
+            }
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::TableHead | TagEnd::TableCell) => {
+                let event = self.table(event);
+                self.text.push(" ");
                 self.out.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -248,26 +285,49 @@ impl<'i, 'a> Pass<'i, 'a> {
                 break;
             }
             inner.push(match event {
-                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.link(event, range),
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Image) => {
+                    self.link(event, range)
+                }
                 e => e,
             });
         }
         inner
     }
 
+    /// Rewrites and records a link or image destination; keeps count of open images.
     fn link(&mut self, event: Event<'a>, range: Range<usize>) -> Event<'a> {
+        let in_image = self.in_image > 0;
         let (mut tag, dest) = match event {
-            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+            Event::End(TagEnd::Image) => {
+                self.in_image = self.in_image.saturating_sub(1);
+                return event;
+            }
+            // An email autolink's destination is the bare address; the HTML writer adds the
+            // `mailto:`, so it must stay as written.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => return event,
+            Event::Start(tag @ Tag::Image { .. }) => {
+                self.in_image += 1;
                 let dest = match &tag {
-                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
-                        dest_url.to_string()
-                    }
+                    Tag::Image { dest_url, .. } => dest_url.to_string(),
+                    _ => unreachable!("matched above"),
+                };
+                (tag, dest)
+            }
+            Event::Start(tag @ Tag::Link { .. }) => {
+                let dest = match &tag {
+                    Tag::Link { dest_url, .. } => dest_url.to_string(),
                     _ => unreachable!("matched above"),
                 };
                 (tag, dest)
             }
             other => return other,
         };
+        if in_image {
+            return Event::Start(tag);
+        }
         let (href, target) = link::resolve(&dest, self.input.source, self.input.base_path);
         if let Some(target) = target {
             let line = self.lines.line(range.start);
@@ -283,6 +343,50 @@ impl<'i, 'a> Pass<'i, 'a> {
             *dest_url = CowStr::from(href);
         }
         Event::Start(tag)
+    }
+
+    /// Table events with the column alignment as a class instead of pulldown-cmark's inline
+    /// `style`, which the theme's CSP would block. The writer still opens and closes the table,
+    /// head and rows; only the cell openings are ours.
+    fn table(&mut self, event: Event<'a>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                self.table = TableState {
+                    alignments,
+                    in_head: false,
+                    column: 0,
+                };
+                Event::Start(Tag::Table(Vec::new()))
+            }
+            Event::Start(Tag::TableHead) => {
+                self.table.in_head = true;
+                self.table.column = 0;
+                event
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.table.in_head = false;
+                event
+            }
+            Event::Start(Tag::TableRow) => {
+                self.table.column = 0;
+                event
+            }
+            Event::Start(Tag::TableCell) => {
+                let cell = if self.table.in_head { "th" } else { "td" };
+                let class = match self.table.alignments.get(self.table.column) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    Some(Alignment::None) | None => "",
+                };
+                Event::Html(format!("<{cell}{class}>").into())
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.table.column += 1;
+                event
+            }
+            other => other,
+        }
     }
 
     fn heading(

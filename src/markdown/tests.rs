@@ -139,3 +139,35 @@ fn faq_pairs() {
     );
     assert_eq!(r.faq[1].answer, "<p>Yes.</p>");
 }
+
+#[test]
+fn email_autolinks_stay_mailto_and_are_not_recorded() {
+    let (r, _) = render_md("Write to <hello@divergent.cloud>.\n");
+    assert!(
+        r.html
+            .contains("<a href=\"mailto:hello@divergent.cloud\">hello@divergent.cloud</a>"),
+        "{}",
+        r.html
+    );
+    assert!(r.links.is_empty(), "{:?}", r.links);
+}
+
+#[test]
+fn table_alignment_is_a_class_not_a_style() {
+    let (r, _) = render_md("| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n");
+    insta::assert_snapshot!(r.html, @r#"
+    <table><thead><tr><th class="align-left">l</th><th class="align-center">c</th><th class="align-right">r</th><th>n</th></tr></thead><tbody>
+    <tr><td class="align-left">1</td><td class="align-center">2</td><td class="align-right">3</td><td>4</td></tr>
+    </tbody></table>
+    "#);
+}
+
+/// An image's description is only its alt text: a link there is never rendered, so it is
+/// neither checked nor rewritten; links after the image are again.
+#[test]
+fn links_in_an_image_description_are_not_recorded() {
+    let (r, _) = render_md("![see [docs](missing.md) here](shot.png) and [faq](../faq.md)\n");
+    let written: Vec<_> = r.links.iter().map(|l| l.written.as_str()).collect();
+    assert_eq!(written, ["shot.png", "../faq.md"]);
+    assert!(r.html.contains("alt=\"see docs here\""), "{}", r.html);
+}

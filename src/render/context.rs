@@ -25,6 +25,8 @@ pub struct SiteCtx<'a> {
     support_email: &'a str,
     nav: Vec<NavItemCtx<'a>>,
     search_enabled: bool,
+    /// A page at `/contact/` exists: the "Write a support request" button may link there.
+    contact_page: bool,
     feedback_endpoint: Option<&'a str>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
@@ -143,6 +145,7 @@ pub fn site<'a>(site: &'a Site, current: &str) -> SiteCtx<'a> {
         support_email: &c.support_email,
         nav,
         search_enabled: c.search.enabled,
+        contact_page: crate::links::has_contact_page(site),
         feedback_endpoint: c.feedback.endpoint.as_deref(),
         extra: &c.extra,
     }

@@ -2,9 +2,20 @@
 
 use crate::driver::SiteTest;
 
+/// The `basic` fixture with the contact page the theme's button needs, so these snapshots show
+/// only the error at hand (the warning about a missing one has its own test).
+pub fn basic() -> SiteTest {
+    let site = SiteTest::fixture("basic");
+    site.write(
+        "content/contact.md",
+        "---\ntitle: Write a support request\ntemplate: contact.html\n---\n",
+    );
+    site
+}
+
 /// Runs `check` after `edit` and returns stderr; the status must be 1.
 fn check_fails(edit: impl FnOnce(&SiteTest)) -> String {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     edit(&site);
     let run = site.run(&["check"]);
     assert_eq!(run.code, 1, "check did not fail:\n{}", run.stderr);
@@ -150,7 +161,7 @@ fn site_yaml_unknown_key_and_nav_link() {
 
 #[test]
 fn all_errors_of_a_build_are_reported_together() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.write("content/a.md", "---\ntitle: A\nweigth: 1\n---\n")
         .write(
             "content/b.md",
@@ -227,7 +238,7 @@ fn unknown_key_inside_a_flow_names_its_path_with_hint() {
 /// names included) and files copied from `content/`.
 #[test]
 fn alias_on_a_path_the_build_writes_is_an_error() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.build();
     let stylesheet = std::fs::read_dir(site.root.join("public"))
         .unwrap()
@@ -254,7 +265,7 @@ fn alias_on_a_path_the_build_writes_is_an_error() {
 /// Alias paths are placed under the base path, and so are the reserved paths.
 #[test]
 fn reserved_paths_are_under_the_base_path() {
-    let site = SiteTest::fixture("basic");
+    let site = basic();
     site.write(
         "content/connect/reserved.md",
         "---\ntitle: Reserved\naliases:\n  - /search/\n  - /help/search/\n---\nBody\n",
@@ -311,4 +322,71 @@ fn override_missing_a_block_points_at_the_override() {
             "{% extends \"base.html\" %}\n{% block content %}{{ page.title }}{% endblock content %}\n",
         );
     }));
+}
+
+/// Docs converted from another generator (issue 14): other generators' template syntax is a
+/// warning at its line (not in code), a broken root-relative link is an error with a
+/// did-you-mean hint, the missing contact page is a warning; email autolinks, links inside an
+/// image's description and the site's own root-relative URLs (pages, sections, generated and
+/// static files) are not errors.
+#[test]
+fn imported_docs_warnings_and_root_relative_links() {
+    let site = SiteTest::fixture("imported");
+    let run = site.build_fails();
+    insta::assert_snapshot!(run.stderr);
+    site.write(
+        "content/docs/api.md",
+        &std::fs::read_to_string(site.root.join("content/docs/api.md"))
+            .unwrap()
+            .replace("/docs/instaling/", "/docs/installing/"),
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("warning:").count(), 5, "{}", run.stderr);
+}
+
+/// Under a base path, root-relative links inside it are checked (with the base path in the
+/// hint) and links to the rest of the host are not.
+#[test]
+fn root_relative_links_under_a_base_path() {
+    let site = basic();
+    site.write(
+        "content/connect/rooted.md",
+        "---\ntitle: Rooted\n---\n\n[ok](/help/faq/#can-i-get-a-refund) [alias](/help/old-faq/)\n\n[typo](/help/connect/sender/) [anchor](/help/faq/#refnd)\n\n[elsewhere](/status/) [page path](/faq.md)\n",
+    );
+    let run = site.run(&["build", "--base-url", "https://example.com/help/"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stderr);
+}
+
+/// Without a page at `/contact/` the build says so once, and no page links to it.
+#[test]
+fn missing_contact_page_is_a_warning_and_the_button_is_left_out() {
+    let site = SiteTest::fixture("basic");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!(
+        run.stderr
+            .lines()
+            .filter(|l| !l.starts_with("built "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for page in [
+        "index.html",
+        "faq/index.html",
+        "connect/senders/index.html",
+        "404.html",
+    ] {
+        site.assert_output_lacks(page, "Write a support request")
+            .assert_output_lacks(page, "contact/")
+            .assert_output_contains(page, "mailto:help@example.com");
+    }
+    let site = basic();
+    let run = site.run(&["build"]);
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+    site.assert_output_contains(
+        "faq/index.html",
+        "<a class=\"button\" href=\"/contact/?page=/faq/\">Write a support request</a>",
+    );
 }
