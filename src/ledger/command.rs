@@ -18,9 +18,58 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub fn run(args: &FeedbackArgs) -> Diagnostics {
-    match run_inner(args) {
-        Ok(d) | Err(d) => d,
+    run_with_status(args).0
+}
+
+/// How a command ended, for the exit status (see `src/main.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Done; the diagnostics hold warnings at most.
+    Ok,
+    /// The input had errors (exit 1).
+    Errors,
+    /// Usage or I/O failure before anything was done, e.g. a path that does not exist (exit 2).
+    Failure,
+}
+
+/// Runs the command and says how it ended.
+pub fn run_with_status(args: &FeedbackArgs) -> (Diagnostics, Status) {
+    if let Some(missing) = missing_inputs(args) {
+        return (missing, Status::Failure);
     }
+    let diags = match run_inner(args) {
+        Ok(d) | Err(d) => d,
+    };
+    let status = if diags.has_errors() {
+        Status::Errors
+    } else {
+        Status::Ok
+    };
+    (diags, status)
+}
+
+/// Every path given to an ingest that cannot be read, checked before the ledger is opened: a
+/// typo must not look like an ingest that found nothing, and nothing is ingested until the
+/// command line is right.
+fn missing_inputs(args: &FeedbackArgs) -> Option<Diagnostics> {
+    let paths = match &args.command {
+        FeedbackCommand::IngestMail { paths } => paths,
+        FeedbackCommand::IngestLog { files } => files,
+        _ => return None,
+    };
+    let missing: Vec<Diagnostic> = paths
+        .iter()
+        .filter_map(|p| {
+            let e = std::fs::metadata(p).err()?;
+            Some(
+                Diagnostic::error("cannot read this input")
+                    .at(p)
+                    .cause(e.to_string())
+                    .hint("check the path; nothing was ingested"),
+            )
+        })
+        .collect();
+    (!missing.is_empty()).then_some(Diagnostics(missing))
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
