@@ -22,6 +22,8 @@ use helpsite::site::LoadOptions;
 enum Outcome {
     Ok,
     SiteErrors,
+    /// Usage or I/O failure reported as diagnostics (exit 2).
+    Failure,
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::SiteErrors) => ExitCode::from(1),
+        Ok(Outcome::Failure) => ExitCode::from(2),
         Err(err) => {
             eprintln!("error: {err}");
             for cause in err.chain().skip(1) {
@@ -89,12 +92,14 @@ fn sent_links_guard(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostic
 }
 
 fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
-    let mut diags = helpsite::ledger::command::run(&args);
+    use helpsite::ledger::command::{Status, run_with_status};
+    let (mut diags, status) = run_with_status(&args);
     diags.sort();
-    if print_diagnostics(&diags) {
-        Outcome::SiteErrors
-    } else {
-        Outcome::Ok
+    print_diagnostics(&diags);
+    match status {
+        Status::Ok => Outcome::Ok,
+        Status::Errors => Outcome::SiteErrors,
+        Status::Failure => Outcome::Failure,
     }
 }
 

@@ -75,9 +75,16 @@ pub enum FeedbackCommand {
         /// Requests a client may send at once.
         #[arg(long, default_value = "10")]
         burst: NonZeroU32,
-        /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy).
+        /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy; turns
+        /// the per-address connection cap off, as every connection comes from the proxy).
         #[arg(long)]
         trust_forwarded_for: bool,
+        /// Connections open at once; more wait until one closes.
+        #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Connections open at once from one client address; more are closed at once.
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections_per_ip: u32,
     },
 }
 

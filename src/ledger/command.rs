@@ -7,6 +7,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
 use super::cli_args::{FeedbackArgs, FeedbackCommand, ReportFormat};
+use super::connections::{self, Limits};
 use super::db::Ledger;
 use super::mail::message::{Extractor, staff_matcher};
 use super::manifest::Manifest;
@@ -17,9 +18,58 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 pub fn run(args: &FeedbackArgs) -> Diagnostics {
-    match run_inner(args) {
-        Ok(d) | Err(d) => d,
+    run_with_status(args).0
+}
+
+/// How a command ended, for the exit status (see `src/main.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Done; the diagnostics hold warnings at most.
+    Ok,
+    /// The input had errors (exit 1).
+    Errors,
+    /// Usage or I/O failure before anything was done, e.g. a path that does not exist (exit 2).
+    Failure,
+}
+
+/// Runs the command and says how it ended.
+pub fn run_with_status(args: &FeedbackArgs) -> (Diagnostics, Status) {
+    if let Some(missing) = missing_inputs(args) {
+        return (missing, Status::Failure);
     }
+    let diags = match run_inner(args) {
+        Ok(d) | Err(d) => d,
+    };
+    let status = if diags.has_errors() {
+        Status::Errors
+    } else {
+        Status::Ok
+    };
+    (diags, status)
+}
+
+/// Every path given to an ingest that cannot be read, checked before the ledger is opened: a
+/// typo must not look like an ingest that found nothing, and nothing is ingested until the
+/// command line is right.
+fn missing_inputs(args: &FeedbackArgs) -> Option<Diagnostics> {
+    let paths = match &args.command {
+        FeedbackCommand::IngestMail { paths } => paths,
+        FeedbackCommand::IngestLog { files } => files,
+        _ => return None,
+    };
+    let missing: Vec<Diagnostic> = paths
+        .iter()
+        .filter_map(|p| {
+            let e = std::fs::metadata(p).err()?;
+            Some(
+                Diagnostic::error("cannot read this input")
+                    .at(p)
+                    .cause(e.to_string())
+                    .hint("check the path; nothing was ingested"),
+            )
+        })
+        .collect();
+    (!missing.is_empty()).then_some(Diagnostics(missing))
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -141,6 +191,8 @@ fn run_inner(args: &FeedbackArgs) -> Result<Diagnostics, Diagnostics> {
             rate,
             burst,
             trust_forwarded_for,
+            max_connections,
+            max_connections_per_ip,
         } => {
             let manifest = load_manifest()?;
             let ledger = open_ledger()?;
@@ -155,6 +207,11 @@ fn run_inner(args: &FeedbackArgs) -> Result<Diagnostics, Diagnostics> {
                 per_second: *rate,
                 burst: *burst,
                 trust_forwarded_for: *trust_forwarded_for,
+                limits: Limits {
+                    max_connections: *max_connections as usize,
+                    max_per_ip: (!trust_forwarded_for).then_some(*max_connections_per_ip as usize),
+                    ..Limits::default()
+                },
             };
             serve(settings, ledger, (*bind, *port).into()).map_err(one)?;
             Ok(Diagnostics::default())
@@ -163,15 +220,21 @@ fn run_inner(args: &FeedbackArgs) -> Result<Diagnostics, Diagnostics> {
 }
 
 fn serve(
-    settings: service::Settings,
+    mut settings: service::Settings,
     ledger: Ledger,
     addr: std::net::SocketAddr,
 ) -> Result<(), Diagnostic> {
+    let (fits, why) = connections::fit_to_fd_limit(settings.limits.max_connections);
+    if let Some(why) = why {
+        eprintln!("warning: {why}\n  hint: raise `ulimit -n`, or lower `--max-connections`");
+    }
+    settings.limits.max_connections = fits;
+    let limits = settings.limits;
     let rt = tokio::runtime::Runtime::new()
         .map_err(|e| Diagnostic::error("cannot start the server runtime").cause(e.to_string()))?;
     let origins = settings.origins.join("`, `");
     let pages = settings.pages.len();
-    let writer = rt.block_on(async {
+    let (writer, counters) = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             Diagnostic::error(format!("cannot listen on `{addr}`")).cause(e.to_string()).hint("pick another `--port`, or stop what uses this one")
         })?;
@@ -179,10 +242,16 @@ fn serve(
         let addr = listener.local_addr().unwrap_or(addr);
         let (router, writer) = service::app(settings, ledger);
         eprintln!("feedback endpoint on http://{addr}/api/feedback for {pages} pages, origin `{origins}` (ctrl-c stops)");
-        service::serve(listener, router).await.map_err(|e| Diagnostic::error("the server stopped").cause(e.to_string()))?;
-        Ok::<_, Diagnostic>(writer)
+        let counters = service::serve(listener, router, limits).await;
+        Ok::<_, Diagnostic>((writer, counters))
     })?;
     drop(rt);
+    let refused = counters
+        .refused_per_ip
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if refused > 0 {
+        eprintln!("closed {refused} connections over the per-address cap");
+    }
     let written = writer
         .join()
         .map_err(|e| Diagnostic::error("feedback rows may be lost").cause(e))?;

@@ -178,6 +178,33 @@ impl Ledger {
         Ok(Writer { tx, path })
     }
 
+    /// Starts a write transaction, or `None` when another connection still holds the write
+    /// lock after the busy timeout: the caller may keep its rows and try again.
+    pub fn try_writer(&mut self) -> Result<Option<Writer<'_>>, Diagnostic> {
+        let path = self.path.clone();
+        match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => Ok(Some(Writer { tx, path })),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(db_error(&path, "write to", e)),
+        }
+    }
+
+    /// How long a write waits for another connection's lock (60 s unless set).
+    pub fn set_busy_timeout(&mut self, wait: Duration) {
+        // Only fails for a closed connection, which `open` never returns.
+        let _ = self.conn.busy_timeout(wait);
+    }
+
     /// Read access for the report, export and the link guard.
     pub fn conn(&self) -> &Connection {
         &self.conn

@@ -14,7 +14,8 @@
 //! 6. [`report`] turns the ledger into per-page figures and flags; [`report_html`] draws them.
 //! 7. [`guard`] tells the build which URLs ever sent to a customer no longer resolve.
 //! 8. [`service`] is the HTTP endpoint the theme's feedback widget posts to, and where the
-//!    search box reports searches with no results ([`failed_search`] says what may be kept).
+//!    search box reports searches with no results ([`failed_search`] says what may be kept,
+//!    [`submission`] parses a body); [`connections`] takes its connections within limits.
 //!
 //! Nothing outside this module knows SQLite, and this module knows nothing of rendering: the
 //! build talks to it through [`guard::check_sent_links`] and the page manifest only.
@@ -26,6 +27,7 @@
 pub mod access_log;
 pub mod cli_args;
 pub mod command;
+pub mod connections;
 pub mod db;
 pub mod failed_search;
 pub mod guard;
@@ -36,6 +38,7 @@ pub mod replies;
 pub mod report;
 pub mod report_html;
 pub mod service;
+pub mod submission;
 pub mod transfer;
 pub mod urls;
 

@@ -15,7 +15,14 @@
 //!
 //! SQLite takes one writer at a time, so requests hand their row to one writer thread, which
 //! commits whatever has queued up in one transaction and only then lets the requests answer
-//! `201`: a `201` means the row is on disk, and batching keeps up with bursts.
+//! `201`: a `201` means the row is on disk, and batching keeps up with bursts. While something
+//! else holds the ledger's write lock (an ingest is one transaction, and may take seconds), rows
+//! wait in the writer's bounded queue: a request waits at most [`QUEUE_WAIT`] for its commit and
+//! then answers `202 {"ok": true, "queued": true}`, and the row is committed as soon as the lock
+//! is free. A full queue answers `503` with `Retry-After`.
+//!
+//! Connections are taken by [`super::connections`], which bounds their number and how long a
+//! client may take; the request timeout (`408`) is applied here.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
@@ -26,31 +33,39 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use super::connections::{self, Counters, Limits};
 use super::db::Ledger;
-use super::failed_search::{self, MAX_QUERY_CHARS, Refusal};
-use super::records::{Answer, FailedSearchRecord, FeedbackRecord, FeedbackSource, SearchSource};
+use super::records::{FailedSearchRecord, FeedbackRecord};
+use super::submission::{self, Accepted};
 
 /// Largest accepted body, in bytes ("under 2 KB").
 pub const MAX_BODY: usize = 2047;
 /// Most rows the writer commits in one transaction.
 const MAX_BATCH: usize = 1024;
+/// Rows waiting for the writer, at most; past that a post is answered `503`.
+const QUEUE: usize = 16 * 1024;
+/// How long a request waits for its row's commit before answering `202` (queued).
+pub const QUEUE_WAIT: Duration = Duration::from_millis(500);
+/// How long each of the writer's tries waits for the write lock; it tries until it gets it,
+/// and a short wait lets it say promptly that the ledger is locked.
+const LOCK_WAIT: Duration = Duration::from_millis(250);
 
 /// How the service is set up; see `helpsite feedback serve --help`.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Page URLs that accept feedback (the manifest's pages).
     pub pages: HashSet<String>,
-    /// Origins allowed to post (the site's, e.g. `https://support.example.com`).
+    /// Origins allowed to post (the site's, e.g. `https://support.divergent.cloud`).
     pub origins: Vec<String>,
     /// Sustained requests per second per client.
     pub per_second: NonZeroU32,
@@ -58,6 +73,8 @@ pub struct Settings {
     pub burst: NonZeroU32,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Connection limits and timeouts ([`Limits::request_timeout`] applies to the router).
+    pub limits: Limits,
 }
 
 /// A row on its way to the writer thread.
@@ -88,8 +105,9 @@ impl WriterThread {
 }
 
 /// Builds the router and starts its writer thread on `ledger`.
-pub fn app(settings: Settings, ledger: Ledger) -> (Router, WriterThread) {
-    let (tx, rx) = mpsc::channel(16 * 1024);
+pub fn app(settings: Settings, mut ledger: Ledger) -> (Router, WriterThread) {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    ledger.set_busy_timeout(LOCK_WAIT);
     let handle = std::thread::Builder::new()
         .name("feedback-writer".into())
         .spawn(move || write_loop(ledger, rx))
@@ -105,6 +123,7 @@ pub fn app(settings: Settings, ledger: Ledger) -> (Router, WriterThread) {
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(86_400));
+    let request_timeout = settings.limits.request_timeout;
     let state = Arc::new(AppState {
         settings,
         limiter: DefaultKeyedRateLimiter::keyed(quota),
@@ -134,22 +153,41 @@ pub fn app(settings: Settings, ledger: Ledger) -> (Router, WriterThread) {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                // The body is read inside the handler, so this bounds a client that sends its
+                // body a byte at a time, as well as the wait for the writer.
+                match tokio::time::timeout(request_timeout, next.run(req)).await {
+                    Ok(res) => res,
+                    Err(_) => error(
+                        StatusCode::REQUEST_TIMEOUT,
+                        format!(
+                            "the request took longer than {} s; send it whole",
+                            request_timeout.as_secs_f32()
+                        ),
+                    ),
+                }
+            },
+        ))
         .layer(cors)
         .layer(axum::middleware::map_response(harden))
         .with_state(state);
     (router, WriterThread { handle })
 }
 
-/// Serves until ctrl-c, then waits for queued rows to be written.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+/// Serves within `limits` until ctrl-c; the caller then joins the writer, which writes every
+/// queued row. Returns what the accept loop counted.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: Limits,
+) -> Arc<Counters> {
+    let counters = Arc::new(Counters::default());
+    connections::serve(listener, router, limits, counters.clone(), async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
+    .await;
+    counters
 }
 
 async fn harden(mut res: Response) -> Response {
@@ -176,19 +214,6 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     }
     Json(serde_json::json!({ "status": "ok" })).into_response()
 }
-
-/// Either a page answer (`page` + `answer`) or a failed search (`failed_search` + `source`);
-/// one struct rather than an untagged enum so a wrong body gets a precise serde message.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Submission {
-    page: Option<String>,
-    answer: Option<String>,
-    failed_search: Option<String>,
-    source: Option<String>,
-}
-
-const EXPECTED: &str = "expected {\"page\": \"/a/page/\", \"answer\": \"yes\"} or {\"failed_search\": \"query\", \"source\": \"box\"}";
 
 async fn post_feedback(
     State(state): State<Arc<AppState>>,
@@ -255,117 +280,53 @@ async fn post_feedback(
             );
         }
     };
-    let sub: Submission = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => return error(StatusCode::BAD_REQUEST, format!("{EXPECTED}: {e}")),
-    };
-    let pending = match sub {
-        Submission {
-            page: Some(page),
-            answer: Some(answer),
-            failed_search: None,
-            source: None,
-        } => match page_answer(s, page, answer) {
-            Ok(record) => Pending::Feedback(record),
-            Err(res) => return res,
-        },
-        Submission {
-            page: None,
-            answer: None,
-            failed_search: Some(query),
-            source: Some(source),
-        } => match failed_search(query, source) {
-            Ok(Some(record)) => Pending::FailedSearch(record),
-            Ok(None) => {
-                return (
-                    StatusCode::ACCEPTED,
-                    Json(serde_json::json!({ "ok": true, "stored": false })),
-                )
-                    .into_response();
-            }
-            Err(res) => return res,
-        },
-        _ => return error(StatusCode::BAD_REQUEST, EXPECTED),
+    let pending = match submission::parse(&body, &|p| s.pages.contains(p), new_id) {
+        Ok(Accepted::Feedback(record)) => Pending::Feedback(record),
+        Ok(Accepted::FailedSearch(record)) => Pending::FailedSearch(record),
+        Ok(Accepted::Dropped) => {
+            return (
+                StatusCode::ACCEPTED,
+                Json(serde_json::json!({ "ok": true, "stored": false })),
+            )
+                .into_response();
+        }
+        Err(refused) => return error(refused.status, refused.message),
     };
     let (done_tx, done_rx) = oneshot::channel();
-    if state.writer.send((pending, done_tx)).await.is_err() {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the ledger writer has stopped",
-        );
+    match state.writer.try_send((pending, done_tx)) {
+        Ok(()) => {}
+        Err(mpsc::error::TrySendError::Full(_)) => {
+            let mut res = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the ledger is busy; try again shortly",
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return res;
+        }
+        Err(mpsc::error::TrySendError::Closed(_)) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the ledger writer has stopped",
+            );
+        }
     }
-    match done_rx.await {
-        Ok(true) => (StatusCode::CREATED, Json(serde_json::json!({ "ok": true }))).into_response(),
-        _ => error(
+    match tokio::time::timeout(QUEUE_WAIT, done_rx).await {
+        Ok(Ok(true)) => {
+            (StatusCode::CREATED, Json(serde_json::json!({ "ok": true }))).into_response()
+        }
+        // Another process holds the write lock: the row stays queued and is written when the
+        // lock is free, so the reader is not kept waiting for it.
+        Err(_) => (
+            StatusCode::ACCEPTED,
+            Json(serde_json::json!({ "ok": true, "queued": true })),
+        )
+            .into_response(),
+        Ok(_) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             "could not store the feedback; try again",
         ),
     }
-}
-
-fn page_answer(s: &Settings, page: String, answer: String) -> Result<FeedbackRecord, Response> {
-    if !s.pages.contains(&page) {
-        return Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("`{}` is not a page of this site", truncate(&page)),
-        ));
-    }
-    let Some(answer) = Answer::parse(&answer) else {
-        return Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "`{}` is not an answer; use `yes`, `no` or `already-read`",
-                truncate(&answer)
-            ),
-        ));
-    };
-    Ok(FeedbackRecord {
-        key: format!("web:{}", new_id()),
-        page,
-        answer,
-        source: FeedbackSource::Web,
-        received_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    })
-}
-
-/// The row to store for a failed search, `None` for one that is accepted but dropped.
-fn failed_search(query: String, source: String) -> Result<Option<FailedSearchRecord>, Response> {
-    let Some(source) = SearchSource::parse(&source) else {
-        return Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "`{}` is not a search source; use `box` or `page`",
-                truncate(&source)
-            ),
-        ));
-    };
-    let query = match failed_search::normalise(&query) {
-        Ok(q) => q,
-        Err(Refusal::Personal) => return Ok(None),
-        Err(Refusal::Empty) => {
-            return Err(error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "`failed_search` is empty",
-            ));
-        }
-        Err(Refusal::TooLong) => {
-            return Err(error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("`failed_search` is longer than {MAX_QUERY_CHARS} characters"),
-            ));
-        }
-    };
-    Ok(Some(FailedSearchRecord {
-        key: format!("web:{}", new_id()),
-        query,
-        // The day only: a time of day would help tell readers apart.
-        day: chrono::Utc::now().format("%Y-%m-%d").to_string(),
-        source,
-    }))
-}
-
-fn truncate(s: &str) -> String {
-    s.chars().take(80).collect()
 }
 
 fn client_ip(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> IpAddr {
@@ -401,6 +362,7 @@ fn write_loop(
 ) -> Result<u64, String> {
     let mut written = 0u64;
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut waiting_since: Option<std::time::Instant> = None;
     while let Some(first) = rx.blocking_recv() {
         batch.clear();
         batch.push(first);
@@ -410,16 +372,37 @@ fn write_loop(
                 Err(_) => break,
             }
         }
-        let result = (|| {
-            let w = ledger.writer()?;
-            for (pending, _) in &batch {
-                match pending {
-                    Pending::Feedback(record) => w.insert_feedback(record)?,
-                    Pending::FailedSearch(record) => w.insert_failed_search(record)?,
-                };
-            }
-            w.commit()
-        })();
+        let result = loop {
+            let w = match ledger.try_writer() {
+                Ok(Some(w)) => w,
+                Ok(None) => {
+                    // Held by an ingest or another writer: keep the rows, and say so once.
+                    if waiting_since.is_none() {
+                        eprintln!(
+                            "the ledger is locked by another process; queueing feedback until it is free"
+                        );
+                        waiting_since = Some(std::time::Instant::now());
+                    }
+                    continue;
+                }
+                Err(e) => break Err(e),
+            };
+            break (|| {
+                for (pending, _) in &batch {
+                    match pending {
+                        Pending::Feedback(record) => w.insert_feedback(record)?,
+                        Pending::FailedSearch(record) => w.insert_failed_search(record)?,
+                    };
+                }
+                w.commit()
+            })();
+        };
+        if let Some(since) = waiting_since.take() {
+            eprintln!(
+                "the ledger is free again after {:.1} s",
+                since.elapsed().as_secs_f32()
+            );
+        }
         let ok = result.is_ok();
         if let Err(e) = result {
             eprintln!("{e}");

@@ -8,6 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
+use helpsite::ledger::connections::Limits;
 use helpsite::ledger::service::{self, Settings};
 use helpsite::ledger::{Ledger, service::WriterThread};
 use http_body_util::BodyExt;
@@ -24,6 +25,7 @@ fn settings(per_second: u32, burst: u32) -> Settings {
         per_second: NonZeroU32::new(per_second).unwrap(),
         burst: NonZeroU32::new(burst).unwrap(),
         trust_forwarded_for: false,
+        limits: Limits::default(),
     }
 }
 
@@ -470,4 +472,74 @@ async fn failed_searches_share_the_rate_limit() {
     drop(a.router);
     assert_eq!(a.writer.join().unwrap(), 3);
     assert_eq!(searches(&a.path).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_a_byte_at_a_time_gets_a_408_and_the_connection_closes() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let limits = Limits {
+        header_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let (router, writer) = service::app(
+        Settings {
+            limits,
+            ..settings(100, 100)
+        },
+        Ledger::open(&path).unwrap(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let counters = Arc::new(helpsite::ledger::connections::Counters::default());
+    let server = tokio::spawn(helpsite::ledger::connections::serve(
+        listener,
+        router,
+        limits,
+        counters,
+        async {
+            let _ = stop_rx.await;
+        },
+    ));
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        format!("POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nOrigin: {ORIGIN}\r\nContent-Length: 31\r\n\r\n{{").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let start = Instant::now();
+    let (mut r, mut w) = s.into_split();
+    let dripping = async {
+        for b in br#""page":"/faq/","answer":"yes"}"# {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            if w.write_all(&[*b]).await.is_err() {
+                break;
+            }
+        }
+    };
+    let mut res = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        tokio::select! {
+            _ = r.read_to_end(&mut res) => {}
+            _ = dripping => {}
+        }
+    })
+    .await;
+    let text = String::from_utf8_lossy(&res);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("send it whole"), "{text}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    let _ = stop_tx.send(());
+    server.await.unwrap();
+    assert_eq!(writer.join().unwrap(), 0);
 }

@@ -210,3 +210,36 @@ fn report_files_and_link_check_exit_codes() {
             .contains("error: `/faq/` was sent to customers in 2 replies")
     );
 }
+
+#[test]
+fn ingest_of_a_path_that_does_not_exist_fails_with_exit_2_and_ingests_nothing() {
+    let site = site();
+    let missing = site.path().join("sent-typo.mbox");
+    let out = run(
+        site.path(),
+        &[
+            "ingest-mail",
+            &all_mail()[0].display().to_string(),
+            &missing.display().to_string(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("sent-typo.mbox") && stderr.contains("nothing was ingested"),
+        "{stderr}"
+    );
+    assert!(
+        !ledger_path(site.path()).exists() || {
+            let l = Ledger::open(&ledger_path(site.path())).unwrap();
+            l.counts().unwrap().messages == 0
+        }
+    );
+    let out = run(site.path(), &["ingest-log", "/nonexistent/access.log"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -210,3 +210,77 @@ fn docs_feedback_mail_is_recorded() {
         )
     );
 }
+
+/// A staff reply linking the FAQ, with an attachment of `attachment` bytes (base64 lines).
+fn reply_with_attachment(id: &str, attachment: usize) -> Vec<u8> {
+    let mut m = format!("From: Sam <sam@divergent.cloud>\r\nTo: c@example.com\r\nSubject: Re: logs\r\nDate: Mon, 12 May 2025 09:00:00 +0000\r\nMessage-ID: <{id}@divergent.cloud>\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee https://support.divergent.cloud/faq/#can-i-pay-by-invoice\r\n--b1\r\nContent-Type: application/zip; name=logs.zip\r\nContent-Disposition: attachment; filename=logs.zip\r\nContent-Transfer-Encoding: base64\r\n\r\n").into_bytes();
+    let line = [b"QUJD".repeat(19), b"\r\n".to_vec()].concat();
+    for _ in 0..attachment / line.len() {
+        m.extend_from_slice(&line);
+    }
+    m.extend_from_slice(b"--b1--\r\n");
+    m
+}
+
+fn read(path: &std::path::Path) -> Vec<helpsite::ledger::mail::source::RawMessage> {
+    let (reader, problems) = helpsite::ledger::mail::source::MailReader::new(&[path.to_path_buf()]);
+    assert!(problems.is_empty());
+    reader
+        .map(|i| match i {
+            helpsite::ledger::mail::source::Item::Message(m) => m,
+            helpsite::ledger::mail::source::Item::Unreadable(d) => panic!("{d}"),
+        })
+        .collect()
+}
+
+#[test]
+fn attachments_are_not_held_in_memory_and_links_still_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = dir.path().join("big.mbox");
+    let mut data = Vec::new();
+    for i in 0..3 {
+        data.extend_from_slice(b"From MAILER-DAEMON Mon May 12 09:00:00 2025\n");
+        data.extend_from_slice(&reply_with_attachment(&format!("big{i}"), 4 << 20));
+        data.extend_from_slice(b"\n");
+    }
+    std::fs::write(&mbox, &data).unwrap();
+    drop(data);
+    let msgs = read(&mbox);
+    assert_eq!(msgs.len(), 3);
+    for m in &msgs {
+        assert!(m.bytes.len() < 4096, "{} bytes held", m.bytes.len());
+    }
+    let mut t = ledger();
+    let (summary, diags) = with_extractor(|ex| mail::ingest(&mut t.ledger, &[mbox], ex)).unwrap();
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!((summary.from_staff, summary.new_links), (3, 3), "{summary}");
+}
+
+#[test]
+fn a_gzip_bomb_is_read_in_bounded_pieces() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    // 24 MiB of one text line with no line break, behind a link: gzip makes it ~25 KiB.
+    let path = dir.path().join("bomb.eml.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(b"From: Sam <sam@divergent.cloud>\nSubject: Re: x\nDate: Mon, 12 May 2025 09:00:00 +0000\nMessage-ID: <bomb@divergent.cloud>\n\nSee https://support.divergent.cloud/faq/ and ")
+        .unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..24 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.finish().unwrap();
+    let msgs = read(&path);
+    assert_eq!(msgs.len(), 1);
+    assert!(
+        msgs[0].bytes.len() <= (1 << 20) + 4096,
+        "{} bytes held",
+        msgs[0].bytes.len()
+    );
+    let mut t = ledger();
+    let (summary, _) = with_extractor(|ex| mail::ingest(&mut t.ledger, &[path], ex)).unwrap();
+    assert_eq!((summary.from_staff, summary.new_links), (1, 1), "{summary}");
+}

@@ -16,6 +16,7 @@ mod ledger_guard;
 mod ledger_log;
 mod ledger_mail;
 mod ledger_report;
+mod ledger_serve;
 mod ledger_support;
 mod ledger_transfer;
 mod markdown;

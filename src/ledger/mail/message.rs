@@ -103,7 +103,14 @@ impl<'a> Extractor<'a> {
         }
     }
 
+    /// Reads one whole message held in memory (trimmed first, as ingest does).
     pub fn extract(&self, raw: &[u8]) -> Outcome {
+        let t = super::trim::trim(raw);
+        self.extract_trimmed(&t.bytes, &t.hash)
+    }
+
+    /// Reads what [`super::trim`] kept of a message; `hash` is that of the whole message.
+    pub fn extract_trimmed(&self, raw: &[u8], hash: &blake3::Hash) -> Outcome {
         let Some(msg) = self.parser.parse(raw) else {
             return Outcome::Skipped(Skip::NotMail);
         };
@@ -130,7 +137,7 @@ impl<'a> Extractor<'a> {
             return Outcome::Skipped(Skip::NoDate);
         };
         let record = MessageRecord {
-            key: message_key(&msg, raw),
+            key: message_key(&msg, hash),
             conversation: conversation_key(&msg),
             sent_at: sent_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             kind: MessageKind::Staff,
@@ -267,11 +274,12 @@ fn truncation(msg: &Message<'_>, raw: &[u8]) -> Option<Skip> {
     None
 }
 
-/// Message-ID, or a hash of the raw bytes for messages without one (stable across re-ingests).
-fn message_key(msg: &Message<'_>, raw: &[u8]) -> String {
+/// Message-ID, or a hash of the whole message for messages without one (stable across
+/// re-ingests).
+fn message_key(msg: &Message<'_>, hash: &blake3::Hash) -> String {
     match msg.message_id().map(str::trim).filter(|id| !id.is_empty()) {
         Some(id) => id.to_string(),
-        None => format!("sha:{}", &blake3::hash(raw).to_hex()[..32]),
+        None => format!("sha:{}", &hash.to_hex()[..32]),
     }
 }
 

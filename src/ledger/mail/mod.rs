@@ -1,13 +1,16 @@
 //! `helpsite feedback ingest-mail`: sent support mail into the ledger.
 //!
-//! Messages stream from [`source`] in batches; each batch is parsed in parallel (rayon) by
-//! [`message`] and written in order, all inside one transaction, so an interrupted ingest
-//! leaves the ledger untouched and re-running it adds each message exactly once.
+//! Messages stream from [`source`], each trimmed to its headers, structure and text by
+//! [`trim`] as it is read, in batches bounded in count and bytes; each batch is parsed in
+//! parallel (rayon) by [`message`] and written in order, all inside one transaction, so an
+//! interrupted ingest leaves the ledger untouched and re-running it adds each message exactly
+//! once. Peak memory is the batch, whatever the size of the messages.
 
 pub mod links;
 pub mod message;
 pub mod quotes;
 pub mod source;
+pub mod trim;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,6 +25,8 @@ use super::db::Ledger;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 const BATCH: usize = 2048;
+/// Bytes of trimmed messages in one batch, at most (a message may bring it over once).
+const BATCH_BYTES: usize = 32 << 20;
 
 /// What an ingest did; printed at the end of the command.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +45,8 @@ pub struct MailSummary {
     pub skipped: BTreeMap<String, u64>,
     /// Files or folders that could not be read at all.
     pub unreadable: u64,
+    /// Messages with more text than is read ([`trim::MAX_TEXT`]); links past it are missed.
+    pub text_capped: u64,
 }
 
 impl fmt::Display for MailSummary {
@@ -58,6 +65,14 @@ impl fmt::Display for MailSummary {
         writeln!(f, "skipped:        {skipped}")?;
         for (why, n) in &self.skipped {
             writeln!(f, "  {n} {why}")?;
+        }
+        if self.text_capped > 0 {
+            writeln!(
+                f,
+                "text capped:    {} messages (only their first {} MiB of text was read)",
+                self.text_capped,
+                trim::MAX_TEXT >> 20
+            )?;
         }
         if self.unreadable > 0 {
             writeln!(f, "unreadable:     {} files or folders", self.unreadable)?;
@@ -85,9 +100,13 @@ pub fn ingest(
     let mut reader = reader.peekable();
     while reader.peek().is_some() {
         batch.clear();
-        while batch.len() < BATCH {
+        let mut bytes = 0;
+        while batch.len() < BATCH && bytes < BATCH_BYTES {
             match reader.next() {
-                Some(Item::Message(m)) => batch.push(m),
+                Some(Item::Message(m)) => {
+                    bytes += m.bytes.len();
+                    batch.push(m);
+                }
                 Some(Item::Unreadable(d)) => {
                     summary.unreadable += 1;
                     diags.push(d);
@@ -97,10 +116,11 @@ pub fn ingest(
         }
         let outcomes: Vec<Outcome> = batch
             .par_iter()
-            .map(|m| extractor.extract(&m.bytes))
+            .map(|m| extractor.extract_trimmed(&m.bytes, &m.hash))
             .collect();
         for (raw, outcome) in batch.iter().zip(outcomes) {
             summary.messages_read += 1;
+            summary.text_capped += u64::from(raw.capped);
             match outcome {
                 Outcome::Staff { message, links } => {
                     summary.from_staff += 1;

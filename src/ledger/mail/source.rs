@@ -5,7 +5,9 @@
 //! by its magic bytes, not its name). mail-parser has an mbox iterator, but it does not tell
 //! where a message starts, and a skipped message must be reported with its position, so the
 //! split happens here: a `From ` line after a blank line (or at the start) opens a message, and
-//! `>From ` quoting is undone. Files are streamed, so a large mbox is never held in memory.
+//! `>From ` quoting is undone. Files are streamed, a line (or a piece of a long one) at a time,
+//! through [`super::trim`], so neither a large mbox nor a large message is ever held in memory:
+//! each message keeps only its headers, structure and text.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
 
+use super::trim::{PIECE, Trimmer};
 use crate::diagnostics::Diagnostic;
 
 /// Where a message was found.
@@ -36,7 +39,12 @@ impl Origin {
 #[derive(Debug)]
 pub struct RawMessage {
     pub origin: Origin,
+    /// What the ledger reads of the message (see [`super::trim`]).
     pub bytes: Vec<u8>,
+    /// blake3 of the whole message as read.
+    pub hash: blake3::Hash,
+    /// Some of its text was past the cap and not read.
+    pub capped: bool,
 }
 
 /// What the reader yields: a message, or a path it could not read (reported, then skipped).
@@ -112,15 +120,32 @@ impl MailReader {
             });
             return None;
         }
-        let mut bytes = Vec::new();
-        match stream.read_to_end(&mut bytes) {
-            Ok(_) => Some(Item::Message(RawMessage {
-                origin: Origin {
-                    file: path,
-                    mbox: None,
-                },
-                bytes,
-            })),
+        let mut trimmer = Trimmer::default();
+        let mut piece = Vec::with_capacity(256);
+        let mut line_start = true;
+        let read = loop {
+            match read_piece(&mut stream, &mut piece) {
+                Ok(0) => break Ok(()),
+                Ok(_) => {
+                    trimmer.push(&piece, line_start);
+                    line_start = piece.ends_with(b"\n");
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        match read {
+            Ok(()) => {
+                let t = trimmer.finish();
+                Some(Item::Message(RawMessage {
+                    origin: Origin {
+                        file: path,
+                        mbox: None,
+                    },
+                    bytes: t.bytes,
+                    hash: t.hash,
+                    capped: t.capped,
+                }))
+            }
             Err(e) => Some(Item::Unreadable(
                 Diagnostic::warning("cannot read mail file, skipped")
                     .at(&path)
@@ -161,45 +186,96 @@ impl Iterator for MailReader {
 
 impl Mbox {
     fn next_message(&mut self) -> std::io::Result<Option<RawMessage>> {
-        let mut line = Vec::with_capacity(128);
+        let mut piece = Vec::with_capacity(256);
         let mut start = self.pending_start.take();
-        let mut bytes = Vec::new();
+        let mut trimmer = Trimmer::default();
         let mut prev_blank = true;
+        // Whether the next piece begins a line (the previous one ended with `\n`).
+        let mut line_start = true;
         loop {
-            line.clear();
-            let n = self.stream.read_until(b'\n', &mut line)?;
+            let n = read_piece(&mut self.stream, &mut piece)?;
             if n == 0 {
                 break;
             }
-            let line_offset = self.offset;
+            let piece_offset = self.offset;
             self.offset += n as u64;
-            if prev_blank && line.starts_with(b"From ") {
+            let at_start = std::mem::replace(&mut line_start, piece.ends_with(b"\n"));
+            if at_start && prev_blank && piece.starts_with(b"From ") {
                 if start.is_some() {
-                    self.pending_start = Some(line_offset);
+                    self.pending_start = Some(piece_offset);
+                    // The rest of a long `From ` line is not part of the next message.
+                    self.skip_line(&mut piece, line_start)?;
                     break;
                 }
-                start = Some(line_offset);
+                start = Some(piece_offset);
                 prev_blank = false;
+                self.skip_line(&mut piece, line_start)?;
+                line_start = true;
                 continue;
             }
-            prev_blank = line == b"\n" || line == b"\r\n";
+            prev_blank = at_start && (piece == b"\n" || piece == b"\r\n");
             if start.is_none() {
                 // Text before the first `From ` line of a file that started with one cannot
                 // happen; anything else is ignored.
                 continue;
             }
-            let body = unquote_from(&line);
-            bytes.extend_from_slice(body);
+            let body = if at_start {
+                unquote_from(&piece)
+            } else {
+                &piece
+            };
+            trimmer.push(body, at_start);
         }
         let Some(start) = start else { return Ok(None) };
         self.index += 1;
+        let t = trimmer.finish();
         Ok(Some(RawMessage {
             origin: Origin {
                 file: self.file.clone(),
                 mbox: Some((self.index, start)),
             },
-            bytes,
+            bytes: t.bytes,
+            hash: t.hash,
+            capped: t.capped,
         }))
+    }
+
+    /// Reads past the rest of a line whose first piece was already read (`done`: it ended).
+    fn skip_line(&mut self, piece: &mut Vec<u8>, done: bool) -> std::io::Result<()> {
+        let mut done = done;
+        while !done {
+            let n = read_piece(&mut self.stream, piece)?;
+            self.offset += n as u64;
+            done = n == 0 || piece.ends_with(b"\n");
+        }
+        Ok(())
+    }
+}
+
+/// Reads the next line into `out`, or its next [`PIECE`] bytes if it is longer, so one
+/// enormous line (a gzip bomb need not have any line break) never fills memory. Returns how
+/// many bytes were read; 0 at the end of the stream.
+fn read_piece(r: &mut impl BufRead, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    out.clear();
+    loop {
+        let available = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(out.len());
+        }
+        let room = &available[..available.len().min(PIECE - out.len())];
+        let (take, ended) = match room.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (room.len(), false),
+        };
+        out.extend_from_slice(&room[..take]);
+        r.consume(take);
+        if ended || out.len() >= PIECE {
+            return Ok(out.len());
+        }
     }
 }
 
