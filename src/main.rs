@@ -6,6 +6,7 @@
 //! - 2: usage error or an I/O failure outside the site's content (clap also exits with 2).
 
 mod cli;
+mod init;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs, SearchArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, SearchArgs};
 use helpsite::diagnostics::Diagnostics;
 use helpsite::pipeline::{self, BuildOptions, BuildReport};
 use helpsite::site::LoadOptions;
@@ -27,6 +28,7 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => init(args),
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
@@ -192,6 +194,39 @@ fn new(args: NewArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::SiteErrors)
         }
     }
+}
+
+/// `helpsite init`: the starter site, with the facts from flags, a terminal or placeholders.
+/// A folder that already holds any of its files is a usage error (2): nothing is written.
+fn init(args: InitArgs) -> anyhow::Result<Outcome> {
+    let mut facts = init::Facts {
+        company: args.company,
+        email: args.email,
+        response_time: args.response_time,
+        hours: args.hours,
+        products: args
+            .products
+            .map(|p| p.iter().flat_map(|s| init::ask::split_list(s)).collect()),
+        base_url: args.base_url,
+    };
+    if init::ask::interactive() {
+        init::ask::missing_facts(
+            &mut facts,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        );
+    }
+    // Printed by `main` as `error: …` with the hint, exit status 2.
+    let written = init::create(&args.dir, &facts)
+        .map_err(|d| anyhow::anyhow!("{}", d.to_string().trim_start_matches("error: ")))?;
+    let dir = args.dir.display();
+    eprintln!("wrote a starter support site into `{dir}`:");
+    for file in &written {
+        eprintln!("  {}", file.display());
+    }
+    eprintln!("next: `cd {dir}`, then `helpsite serve` to preview it while you edit, and");
+    eprintln!("      `helpsite check --review` to list the pages marked `review: true`");
+    Ok(Outcome::Ok)
 }
 
 /// Prints every diagnostic (sorted); true when there was an error among them.
