@@ -61,6 +61,10 @@ pub struct BuildArgs {
     /// Print the time each stage took
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write every link relative to its page and ending in `index.html`, so the site works
+    /// opened from disk (`file://`); search then explains that it needs http(s)
+    #[arg(long)]
+    pub relative: bool,
 }
 
 #[derive(Debug, Args)]

@@ -103,9 +103,15 @@ fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let root = args.site.root;
     let out = args.out.unwrap_or_else(|| root.join("public"));
+    // `--relative` builds as usual into a scratch folder, then writes the rewritten copy.
+    let built_at = if args.relative {
+        root.join(".helpsite/relative/public")
+    } else {
+        out.clone()
+    };
     let options = BuildOptions {
         root,
-        out: Some(out.clone()),
+        out: Some(built_at.clone()),
         load: LoadOptions {
             drafts: args.drafts,
             base_url: args.base_url,
@@ -123,7 +129,16 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::SiteErrors);
     }
-    let stats = report.written.unwrap_or_default();
+    let mut stats = report.written.unwrap_or_default();
+    if args.relative {
+        let base_path = report
+            .site
+            .as_ref()
+            .map_or("/", |s| s.config.base_path())
+            .to_string();
+        stats = write_relative(&built_at, &out, &base_path)
+            .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    }
     if args.verbose {
         // How the unchanged files got there: the double-buffered write of `output.rs`.
         eprintln!(
@@ -142,6 +157,43 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         stats.removed
     );
     Ok(Outcome::Ok)
+}
+
+/// `build --relative`: the build in `built` with every page's URLs made relative
+/// ([`helpsite::render::relative`]), written to `out` atomically like any build.
+fn write_relative(
+    built: &std::path::Path,
+    out: &std::path::Path,
+    base_path: &str,
+) -> anyhow::Result<helpsite::output::WriteStats> {
+    let mut output = helpsite::output::Output::default();
+    for entry in walkdir::WalkDir::new(built).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(built)?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel == "_helpsite/manifest.tsv" {
+            continue; // the write makes its own
+        }
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
+        let bytes = match (rel.ends_with(".html"), String::from_utf8(bytes)) {
+            (true, Ok(html)) => {
+                helpsite::render::relative::relativize(&rel, &html, base_path).into_bytes()
+            }
+            (_, Ok(text)) => text.into_bytes(),
+            (_, Err(e)) => e.into_bytes(),
+        };
+        output.insert(rel, bytes);
+    }
+    Ok(helpsite::output::write(&output, out)?)
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
