@@ -48,7 +48,7 @@ const STARTER: &[(&str, &str)] = &[
     ),
     (
         ".gitignore",
-        "/public/\n/.public.prev/\n/.helpsite/cache/\n",
+        "/public/\n/.public.prev/\n/.helpsite/cache/\n/.helpsite/relative/\n",
     ),
 ];
 
