@@ -21,6 +21,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a starter support site for your company into DIR (never overwrites)
+    Init(InitArgs),
     /// Build the site into the output folder (`public/`)
     Build(BuildArgs),
     /// Check everything `build` checks, writing nothing
@@ -59,6 +61,10 @@ pub struct BuildArgs {
     /// Print the time each stage took
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write every link relative to its page and ending in `index.html`, so the site works
+    /// opened from disk (`file://`); search then explains that it needs http(s)
+    #[arg(long)]
+    pub relative: bool,
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +90,34 @@ pub struct NewArgs {
     pub title: String,
     #[arg(long, value_enum, default_value_t = KindArg::Guide)]
     pub kind: KindArg,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Facts not given as flags are asked for in a terminal; elsewhere (a script, CI) they become placeholders, and the pages showing them are marked `review: true` (see `helpsite check --review`)."
+)]
+pub struct InitArgs {
+    /// Folder for the new site (created if missing; must not hold a site already)
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Company name (the site's title is "NAME Support")
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// Address customers write to
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// How soon a person replies, as in "We aim to reply within …" (`2 business days`)
+    #[arg(long, value_name = "TEXT")]
+    pub response_time: Option<String>,
+    /// When the team works (`Monday to Friday, 9am–5pm CET`)
+    #[arg(long, value_name = "TEXT")]
+    pub hours: Option<String>,
+    /// Products, separated by commas (the request form asks which one a request is about)
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub products: Option<Vec<String>>,
+    /// URL the site will be published at
+    #[arg(long, value_name = "URL", value_parser = absolute_url)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

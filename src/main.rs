@@ -6,6 +6,7 @@
 //! - 2: usage error or an I/O failure outside the site's content (clap also exits with 2).
 
 mod cli;
+mod init;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser as _;
 
-use cli::{BuildArgs, CheckArgs, Cli, Command, NewArgs, SearchArgs};
+use cli::{BuildArgs, CheckArgs, Cli, Command, InitArgs, NewArgs, SearchArgs};
 use helpsite::diagnostics::Diagnostics;
 use helpsite::pipeline::{self, BuildOptions, BuildReport};
 use helpsite::site::LoadOptions;
@@ -29,6 +30,7 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => init(args),
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
@@ -106,9 +108,15 @@ fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
 fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
     let root = args.site.root;
     let out = args.out.unwrap_or_else(|| root.join("public"));
+    // `--relative` builds as usual into a scratch folder, then writes the rewritten copy.
+    let built_at = if args.relative {
+        root.join(".helpsite/relative/public")
+    } else {
+        out.clone()
+    };
     let options = BuildOptions {
         root,
-        out: Some(out.clone()),
+        out: Some(built_at.clone()),
         load: LoadOptions {
             drafts: args.drafts,
             base_url: args.base_url,
@@ -126,7 +134,16 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::SiteErrors);
     }
-    let stats = report.written.unwrap_or_default();
+    let mut stats = report.written.unwrap_or_default();
+    if args.relative {
+        let base_path = report
+            .site
+            .as_ref()
+            .map_or("/", |s| s.config.base_path())
+            .to_string();
+        stats = write_relative(&built_at, &out, &base_path)
+            .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
+    }
     if args.verbose {
         // How the unchanged files got there: the double-buffered write of `output.rs`.
         eprintln!(
@@ -151,6 +168,43 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
         stats.removed
     );
     Ok(Outcome::Ok)
+}
+
+/// `build --relative`: the build in `built` with every page's URLs made relative
+/// ([`helpsite::render::relative`]), written to `out` atomically like any build.
+fn write_relative(
+    built: &std::path::Path,
+    out: &std::path::Path,
+    base_path: &str,
+) -> anyhow::Result<helpsite::output::WriteStats> {
+    let mut output = helpsite::output::Output::default();
+    for entry in walkdir::WalkDir::new(built).sort_by_file_name() {
+        let entry = entry?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(built)?
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if rel == "_helpsite/manifest.tsv" {
+            continue; // the write makes its own
+        }
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
+        let bytes = match (rel.ends_with(".html"), String::from_utf8(bytes)) {
+            (true, Ok(html)) => {
+                helpsite::render::relative::relativize(&rel, &html, base_path).into_bytes()
+            }
+            (_, Ok(text)) => text.into_bytes(),
+            (_, Err(e)) => e.into_bytes(),
+        };
+        output.insert(rel, bytes);
+    }
+    Ok(helpsite::output::write(&output, out)?)
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -203,6 +257,39 @@ fn new(args: NewArgs) -> anyhow::Result<Outcome> {
             Ok(Outcome::SiteErrors)
         }
     }
+}
+
+/// `helpsite init`: the starter site, with the facts from flags, a terminal or placeholders.
+/// A folder that already holds any of its files is a usage error (2): nothing is written.
+fn init(args: InitArgs) -> anyhow::Result<Outcome> {
+    let mut facts = init::Facts {
+        company: args.company,
+        email: args.email,
+        response_time: args.response_time,
+        hours: args.hours,
+        products: args
+            .products
+            .map(|p| p.iter().flat_map(|s| init::ask::split_list(s)).collect()),
+        base_url: args.base_url,
+    };
+    if init::ask::interactive() {
+        init::ask::missing_facts(
+            &mut facts,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        );
+    }
+    // Printed by `main` as `error: …` with the hint, exit status 2.
+    let written = init::create(&args.dir, &facts)
+        .map_err(|d| anyhow::anyhow!("{}", d.to_string().trim_start_matches("error: ")))?;
+    let dir = args.dir.display();
+    eprintln!("wrote a starter support site into `{dir}`:");
+    for file in &written {
+        eprintln!("  {}", file.display());
+    }
+    eprintln!("next: `cd {dir}`, then `helpsite serve` to preview it while you edit, and");
+    eprintln!("      `helpsite check --review` to list the pages marked `review: true`");
+    Ok(Outcome::Ok)
 }
 
 /// Prints every diagnostic (sorted); true when there was an error among them.

@@ -38,7 +38,7 @@ const BOOST_FULL_AT: f64 = 50.0;
 
 /// A page's ranking weight from staff replies ([`SectionDoc::boost`], thousandths): 0 for a
 /// page never linked, growing with the log of its replies (the first few count most) to
-/// `search.reply_boost` at [`BOOST_FULL_AT`] replies, and no further: a page staff link daily
+/// `search.reply_boost` at `BOOST_FULL_AT` replies, and no further: a page staff link daily
 /// must not bury a better match.
 pub fn page_boost(site: &Site, page: &Page) -> u16 {
     let weight = f64::from(site.config.search.reply_boost);

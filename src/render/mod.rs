@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod context;
 pub mod extras;
+pub mod relative;
 pub mod reserved;
 pub mod theme;
 

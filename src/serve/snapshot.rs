@@ -38,7 +38,7 @@ pub struct Entry {
 ///
 /// Stored as a shared base map plus the changes since it, so the next snapshot after a
 /// one-page edit costs a copy of the (small) changes, not of the 10,000-entry map; the changes
-/// are folded into a new base once they grow past [`COMPACT_AFTER`].
+/// are folded into a new base once they grow past `COMPACT_AFTER`.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     base: Arc<HashMap<String, Arc<Entry>>>,

@@ -12,7 +12,7 @@
 //! A quiet window alone cannot tell a finished write from a writer that was descheduled between
 //! truncating a file and writing it (seen on a loaded machine: the build read an empty page).
 //! Where the platform reports closes (inotify), a batch also waits until every input file that
-//! was modified has been closed again, up to [`OPEN_WRITE_LIMIT`].
+//! was modified has been closed again, up to `OPEN_WRITE_LIMIT`.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -2,11 +2,41 @@
 //! Chromium through playwright-core), run from `cargo test` so the README's one test command
 //! covers them. The bundled site is built fresh into a temporary folder first.
 //!
-//! Nothing here is skipped: a missing Chromium, Node or `npm ci` is a failure with the command
-//! that fixes it, because a browser test that silently passes without a browser is a defect.
+//! Nothing here is skipped: a missing Chromium, nginx, Node or `npm ci` (or one from another
+//! `package-lock.json`) is a failure with the command that fixes it, because a browser test
+//! that silently passes without a browser is a defect. `scripts/test` sets all of them up.
 
 use std::path::Path;
 use std::process::Command;
+
+const NGINX: &str = "/usr/sbin/nginx";
+
+/// `version` of an installed npm package (`""` when it is missing).
+fn installed_version(package_json: &Path) -> String {
+    std::fs::read_to_string(package_json)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json["version"].as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Every module `package-lock.json` pins (`node_modules/playwright-core`) with its version.
+fn locked_versions(lock: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(lock).unwrap_or_else(|e| panic!("{}: {e}", lock.display()));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let modules: Vec<_> = json["packages"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| key.starts_with("node_modules/"))
+        .map(|(key, entry)| {
+            let version = entry["version"].as_str().unwrap_or_default();
+            (key.clone(), version.to_string())
+        })
+        .collect();
+    assert!(!modules.is_empty(), "{} pins no module", lock.display());
+    modules
+}
 
 #[test]
 fn browser_suites_pass_in_headless_chromium() {
@@ -14,12 +44,24 @@ fn browser_suites_pass_in_headless_chromium() {
     let suites = repo.join("tests/browser");
     assert!(
         suites.join("node_modules/playwright-core").is_dir(),
-        "the browser tests' dependencies are missing: run `npm ci --prefix tests/browser`"
+        "the browser tests' dependencies are missing: run `scripts/test` (or `npm ci --prefix tests/browser`)"
     );
+    for (module, locked) in locked_versions(&suites.join("package-lock.json")) {
+        let installed = installed_version(&suites.join(&module).join("package.json"));
+        assert_eq!(
+            installed, locked,
+            "tests/browser/{module} is not the version package-lock.json pins: run `scripts/test` (or `npm ci --prefix tests/browser`)"
+        );
+    }
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),
-        "no Chromium at `{chromium}`: run `apt-get install -y chromium chromium-driver` or set CHROMIUM_PATH"
+        "no Chromium at `{chromium}`: run `scripts/test` (as root it installs it), or `apt-get install -y chromium chromium-driver`, or set CHROMIUM_PATH"
+    );
+    // subpath.test.mjs serves the site with nginx and the recipe of docs/deploy.md.
+    assert!(
+        Path::new(NGINX).exists(),
+        "no nginx at `{NGINX}`: run `scripts/test` (as root it installs it), or `apt-get install -y nginx`"
     );
 
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,7 @@ mod errors;
 mod feedback_service;
 mod feedback_widget;
 mod flows;
+mod init;
 mod ledger_cli;
 mod ledger_guard;
 mod ledger_log;

@@ -59,7 +59,7 @@ pub fn build_index(docs: &[SectionDoc]) -> Result<BuiltIndex, SearchError> {
 }
 
 /// [`build_index`], reusing the chunks `store` kept from earlier builds and keeping the new ones
-/// there (see [`crate::chunks`]). The result is the same bytes as without a store.
+/// there (see the `chunks` module). The result is the same bytes as without a store.
 pub fn build_index_with(
     docs: &[SectionDoc],
     store: &dyn ChunkStore,

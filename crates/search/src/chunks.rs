@@ -85,7 +85,7 @@ impl ChunkStore for MemoryStore {
     }
 }
 
-/// What [`write_docs`] did.
+/// What `write_docs` did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ChunkStats {
     /// Chunks the docs were cut into.

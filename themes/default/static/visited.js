@@ -81,6 +81,8 @@
   if (isContentPage && !body.classList.contains("composer-page")) {
     const h1 = document.querySelector("main h1");
     const title = (h1?.textContent ?? document.title).trim().replace(/\s+/g, " ");
-    api.recordVisit(location.pathname, title);
+    // The site URL, from the canonical link: opened from disk, the location is a file path.
+    const canonical = document.querySelector('link[rel="canonical"]');
+    api.recordVisit(canonical ? new URL(canonical.href).pathname : location.pathname, title);
   }
 })();
