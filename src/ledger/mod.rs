@@ -29,6 +29,7 @@ pub mod command;
 pub mod db;
 pub mod failed_search;
 pub mod guard;
+pub mod hook;
 pub mod mail;
 pub mod manifest;
 pub mod records;
