@@ -18,32 +18,18 @@
 //! Nothing here is used by `helpsite build`: the reload script and the banner exist only in
 //! served pages.
 
-pub mod api;
 pub mod args;
-pub mod assets;
-pub mod banner;
-pub mod builder;
-pub mod change;
-pub mod events;
-pub mod failure;
-pub mod figures;
+pub mod build;
 pub mod http;
-pub mod incremental;
-pub mod indexer;
-pub mod overlay;
+pub mod ledger;
 pub mod publish;
-pub mod rebuild;
-pub mod report;
 pub mod server;
-pub mod snapshot;
-pub mod state;
-pub mod urlpath;
-pub mod watcher;
+pub mod watch;
 
 pub use args::ServeArgs;
-pub use builder::{Deferred, IndexFiles, SiteBuilder, Update};
-pub use change::ChangeKind;
+pub use build::builder::{Deferred, IndexFiles, SiteBuilder, Update};
 pub use server::{Preview, start};
+pub use watch::change::ChangeKind;
 
 use std::net::SocketAddr;
 
@@ -62,7 +48,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
             drafts: !args.no_drafts,
             ..LoadOptions::default()
         };
-        let builder = incremental::Incremental::new(&args.root, options);
+        let builder = build::incremental::Incremental::new(&args.root, options);
         let addr = SocketAddr::new(args.bind, args.port);
         let preview = start(Box::new(builder), &args.root, addr).await?;
         let url = preview.url();

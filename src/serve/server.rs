@@ -20,12 +20,12 @@ use crate::diagnostics::Diagnostic;
 /// start an index per save that the next save makes outdated.
 const DEFER_UNTIL_IDLE: Duration = Duration::from_millis(250);
 
-use super::builder::SiteBuilder;
-use super::events::Message;
-use super::http;
-use super::rebuild::Rebuilder;
-use super::state::AppState;
-use super::watcher::Watcher;
+use super::build::builder::SiteBuilder;
+use super::http::events::Message;
+use super::http::routes;
+use super::http::state::AppState;
+use super::publish::rebuild::Rebuilder;
+use super::watch::watcher::Watcher;
 
 /// How long open connections get to finish when the server stops.
 const GRACE: Duration = Duration::from_secs(3);
@@ -104,7 +104,7 @@ pub async fn start(
             Diagnostic::error("cannot start the search index thread").cause(e.to_string())
         })?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let app = http::router(Arc::clone(&state));
+    let app = routes::router(Arc::clone(&state));
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {

@@ -19,9 +19,9 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use super::builder::Deferred;
 use super::failure;
-use super::state::AppState;
+use crate::serve::build::builder::Deferred;
+use crate::serve::http::state::AppState;
 
 pub struct Indexer {
     shared: Arc<Shared>,
@@ -146,7 +146,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::serve::builder::{IndexFiles, Update};
+    use crate::serve::build::builder::{IndexFiles, Update};
 
     const WAIT: Duration = Duration::from_secs(10);
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
 
-use super::events::Message;
 use super::overlay;
-use super::state::AppState;
+use crate::serve::http::events::Message;
+use crate::serve::http::state::AppState;
 
 /// Reports a failed build (or deferred work) on the terminal and in open pages' overlay.
 pub(super) fn fail(state: &AppState, root: &Path, mut diagnostics: Diagnostics) {

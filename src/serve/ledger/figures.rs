@@ -23,8 +23,8 @@ use crate::ledger::manifest::MANIFEST_PATH;
 use crate::ledger::report::{self, PageReport};
 use crate::ledger::{Ledger, Manifest};
 
-use super::snapshot::{Entry, Snapshot};
-use super::state::AppState;
+use crate::serve::http::state::AppState;
+use crate::serve::publish::snapshot::{Entry, Snapshot};
 
 /// How often the ledger's files are looked at while the build stays the same.
 pub const RECHECK: Duration = Duration::from_secs(2);

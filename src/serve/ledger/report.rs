@@ -10,9 +10,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::state::AppState;
 use crate::config::Config;
 use crate::ledger::{Ledger, Manifest, report, report_html};
+use crate::serve::http::state::AppState;
 
 pub async fn feedback_report(State(state): State<Arc<AppState>>) -> Response {
     let site = state.site.load_full();

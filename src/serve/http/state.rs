@@ -5,9 +5,9 @@ use arc_swap::ArcSwap;
 
 use super::api::EngineCache;
 use super::events::Hub;
-use super::figures::FiguresCache;
-use super::publish::Publisher;
-use super::snapshot::Snapshot;
+use crate::serve::ledger::figures::FiguresCache;
+use crate::serve::publish::snapshot::Snapshot;
+use crate::serve::publish::swap::Publisher;
 
 #[derive(Debug, Default)]
 pub struct AppState {
@@ -26,7 +26,10 @@ pub struct AppState {
 
 impl AppState {
     /// Swaps `update` into the served snapshot (see [`Publisher::publish`]).
-    pub fn publish(&self, update: super::builder::Update) -> super::publish::Published {
+    pub fn publish(
+        &self,
+        update: crate::serve::build::builder::Update,
+    ) -> crate::serve::publish::swap::Published {
         self.publisher.publish(&self.site, update)
     }
 }

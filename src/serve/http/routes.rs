@@ -18,11 +18,12 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
-use super::figures::{self, Figures};
-use super::snapshot::{Entry, Snapshot, reload_tag};
 use super::state::AppState;
 use super::urlpath::{self, Refused};
-use super::{api, assets, banner, events, report};
+use super::{api, assets, events};
+use crate::serve::ledger::figures::{self, Figures};
+use crate::serve::ledger::{banner, report};
+use crate::serve::publish::snapshot::{Entry, Snapshot, reload_tag};
 
 /// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
 pub fn router(state: Arc<AppState>) -> Router {

@@ -8,7 +8,7 @@
 //!
 //! HTML entries carry the live-reload script tag, added here and only here: the build's own
 //! output never contains it. Pages also remember where the ledger banner goes
-//! ([`Entry::banner_at`]); the banner itself is added per request by [`super::banner`],
+//! ([`Entry::banner_at`]); the banner itself is added per request by [`crate::serve::ledger::banner`],
 //! because its figures change with the ledger, not with the build.
 
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 use rayon::prelude::*;
 
-use super::builder::Update;
+use crate::serve::build::builder::Update;
 
 /// One servable file.
 #[derive(Debug)]
@@ -221,7 +221,7 @@ impl Entry {
         let etag = &hex.as_str()[..20];
         let (body, banner_at) = if is_page(path, &bytes) {
             let body = inject_reload(bytes, etag);
-            let at = super::banner::insertion_point(&body);
+            let at = crate::serve::ledger::banner::insertion_point(&body);
             (body, at)
         } else {
             (bytes, None)

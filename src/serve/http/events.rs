@@ -28,7 +28,7 @@ pub enum Message {
     ReloadAll,
     /// Only stylesheets changed: pages swap their `<link rel=stylesheet>` without reloading.
     Css { urls: Vec<String> },
-    /// The build failed: the overlay payload from [`super::overlay::errors`].
+    /// The build failed: the overlay payload from [`crate::serve::publish::overlay::errors`].
     Error(Arc<Value>),
     /// The build is good again: the overlay goes away.
     Ok,

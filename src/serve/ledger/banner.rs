@@ -1,6 +1,6 @@
 //! The preview banner (issue 5): a small strip at the top of each page's `<main>` with that
 //! page's figures from the reply-link ledger, so a writer editing a page sees how support uses
-//! it. Served pages only: the HTML is spliced into the response by [`super::http`] at the
+//! it. Served pages only: the HTML is spliced into the response by [`crate::serve::http::routes`] at the
 //! offset the snapshot remembered ([`insertion_point`]); `helpsite build` never sees it.
 //!
 //! The figures are the writer report's own ([`crate::ledger::report::PageReport`], cached by

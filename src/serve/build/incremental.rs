@@ -40,7 +40,7 @@ use crate::site::edit::Effects;
 use crate::site::{LoadOptions, Site};
 
 use super::builder::{Deferred, IndexFiles, SiteBuilder, Update};
-use super::change::ChangeKind;
+use crate::serve::watch::change::ChangeKind;
 
 pub struct Incremental {
     root: PathBuf,

@@ -15,12 +15,12 @@ use std::time::Instant;
 
 use crate::diagnostics::Diagnostics;
 
-use super::builder::{SiteBuilder, Update};
-use super::change::{self, ChangeKind};
-use super::events::Message;
 use super::failure;
 use super::indexer::Indexer;
-use super::state::AppState;
+use crate::serve::build::builder::{SiteBuilder, Update};
+use crate::serve::http::events::Message;
+use crate::serve::http::state::AppState;
+use crate::serve::watch::change::{self, ChangeKind};
 
 pub struct Rebuilder {
     builder: Box<dyn SiteBuilder>,
@@ -111,7 +111,7 @@ impl Rebuilder {
     /// output files changed.
     fn publish(&mut self, update: Update, css_only: bool) -> usize {
         failure::print_all(&update.warnings);
-        let super::publish::Published {
+        let super::swap::Published {
             diff, base_path, ..
         } = self.state.publish(update);
         if self.state.hub.has_error() {
@@ -136,7 +136,7 @@ impl Rebuilder {
             Message::Css {
                 urls: sheets
                     .iter()
-                    .map(|p| super::events::url_of(p, &base_path))
+                    .map(|p| crate::serve::http::events::url_of(p, &base_path))
                     .collect(),
             }
         } else {

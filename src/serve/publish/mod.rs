@@ -1,0 +1,8 @@
+//! Getting builds to open pages: the rebuild and search index threads, the swap of the served snapshot, and the messages about failures.
+
+pub mod failure;
+pub mod indexer;
+pub mod overlay;
+pub mod rebuild;
+pub mod snapshot;
+pub mod swap;
