@@ -1,35 +1,59 @@
-//! What request handlers and the two publishing threads share: the current snapshot, the lock
-//! its swaps take, and the live-reload hub.
+//! The router's state: each handler takes only the part it uses (axum's `FromRef`), so no
+//! handler module depends on this one.
 
-use arc_swap::ArcSwap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
 
 use super::api::EngineCache;
-use super::events::Hub;
 use crate::serve::ledger::figures::FiguresCache;
-use crate::serve::publish::snapshot::Snapshot;
-use crate::serve::publish::swap::Publisher;
+use crate::serve::publish::live::Live;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone)]
 pub struct AppState {
-    /// The build being served; replaced whole after each successful rebuild.
-    pub site: ArcSwap<Snapshot>,
-    /// Every swap of `site` goes through it (the rebuild and search index threads both swap).
-    pub publisher: Publisher,
-    pub hub: Hub,
+    /// The snapshot being served and the live-reload hub.
+    pub live: Arc<Live>,
     /// The site root (for `site.yaml` and the ledger it names).
-    pub root: std::path::PathBuf,
+    pub root: Arc<Path>,
     /// The search engine over the snapshot's index, for `/api/search`.
-    pub search: EngineCache,
+    pub search: Arc<EngineCache>,
     /// The ledger's per-page figures, for the preview banner.
-    pub figures: FiguresCache,
+    pub figures: Arc<FiguresCache>,
 }
 
 impl AppState {
-    /// Swaps `update` into the served snapshot (see [`Publisher::publish`]).
-    pub fn publish(
-        &self,
-        update: crate::serve::build::builder::Update,
-    ) -> crate::serve::publish::swap::Published {
-        self.publisher.publish(&self.site, update)
+    /// The state of a server for the site at `root` that publishes into `live`.
+    pub fn new(live: Arc<Live>, root: &Path) -> AppState {
+        AppState {
+            live,
+            root: root.into(),
+            search: Arc::default(),
+            figures: Arc::new(FiguresCache::new(root)),
+        }
+    }
+}
+
+impl FromRef<AppState> for Arc<Live> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.live)
+    }
+}
+
+impl FromRef<AppState> for Arc<Path> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.root)
+    }
+}
+
+impl FromRef<AppState> for Arc<EngineCache> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.search)
+    }
+}
+
+impl FromRef<AppState> for Arc<FiguresCache> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.figures)
     }
 }

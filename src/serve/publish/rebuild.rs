@@ -16,15 +16,15 @@ use std::time::Instant;
 use crate::diagnostics::Diagnostics;
 
 use super::failure;
+use super::hub::{Message, url_of};
 use super::indexer::Indexer;
+use super::live::Live;
 use crate::serve::build::builder::{SiteBuilder, Update};
-use crate::serve::http::events::Message;
-use crate::serve::http::state::AppState;
 use crate::serve::watch::change::{self, ChangeKind};
 
 pub struct Rebuilder {
     builder: Box<dyn SiteBuilder>,
-    state: Arc<AppState>,
+    live: Arc<Live>,
     root: PathBuf,
     indexer: Indexer,
 }
@@ -33,13 +33,13 @@ impl Rebuilder {
     /// Also starts the search index thread, which stops when the rebuilder is dropped.
     pub fn new(
         builder: Box<dyn SiteBuilder>,
-        state: Arc<AppState>,
+        live: Arc<Live>,
         root: &Path,
     ) -> io::Result<Rebuilder> {
-        let indexer = Indexer::start(Arc::clone(&state), root)?;
+        let indexer = Indexer::start(Arc::clone(&live), root)?;
         Ok(Rebuilder {
             builder,
-            state,
+            live,
             root: root.to_path_buf(),
             indexer,
         })
@@ -113,9 +113,9 @@ impl Rebuilder {
         failure::print_all(&update.warnings);
         let super::swap::Published {
             diff, base_path, ..
-        } = self.state.publish(update);
-        if self.state.hub.has_error() {
-            self.state.hub.send(Message::Ok);
+        } = self.live.publish(update);
+        if self.live.hub.has_error() {
+            self.live.hub.send(Message::Ok);
         }
         if diff.paths.is_empty() {
             return 0;
@@ -134,20 +134,17 @@ impl Rebuilder {
             .all(|p| p.ends_with(".css") || p.ends_with(".html"));
         let message = if css_only && only_sheets_and_pages && !sheets.is_empty() {
             Message::Css {
-                urls: sheets
-                    .iter()
-                    .map(|p| crate::serve::http::events::url_of(p, &base_path))
-                    .collect(),
+                urls: sheets.iter().map(|p| url_of(p, &base_path)).collect(),
             }
         } else {
             Message::reload(&diff.paths, &base_path)
         };
-        self.state.hub.send(message);
+        self.live.hub.send(message);
         diff.paths.len()
     }
 
     fn fail(&mut self, diagnostics: Diagnostics) {
-        failure::fail(&self.state, &self.root, diagnostics);
+        failure::fail(&self.live, &self.root, diagnostics);
     }
 }
 
