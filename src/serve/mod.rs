@@ -18,16 +18,24 @@
 //! Nothing here is used by `helpsite build`: the reload script and the banner exist only in
 //! served pages.
 
-pub mod args;
-pub mod build;
-pub mod http;
-pub mod ledger;
-pub mod publish;
-pub mod server;
-pub mod watch;
+// Only `run`, `start` and the builder seam below are the library's: everything else is
+// `pub(crate)`, and this keeps it so. (The rest of the library is its public API, used by the
+// binary and the integration tests, so the lint has nothing to say there today.)
+#![warn(unreachable_pub)]
+
+mod args;
+pub(crate) mod build;
+pub(crate) mod http;
+pub(crate) mod ledger;
+pub(crate) mod publish;
+mod server;
+pub(crate) mod watch;
 
 pub use args::ServeArgs;
 pub use build::builder::{Deferred, IndexFiles, SiteBuilder, Update};
+pub use build::incremental::Incremental;
+// The request path → output path mapping, public for the fuzz target that tries escapes.
+pub use http::urlpath;
 pub use server::{Preview, start};
 pub use watch::change::ChangeKind;
 
@@ -48,7 +56,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
             drafts: !args.no_drafts,
             ..LoadOptions::default()
         };
-        let builder = build::incremental::Incremental::new(&args.root, options);
+        let builder = Incremental::new(&args.root, options);
         let addr = SocketAddr::new(args.bind, args.port);
         let preview = start(Box::new(builder), &args.root, addr).await?;
         let url = preview.url();

@@ -499,8 +499,7 @@ fn a_one_page_edit_reaches_the_search_index_after_its_reload_and_old_index_files
 fn port_in_use_names_the_port_and_suggests_another() {
     let site = Served::start("serve");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let builder =
-        helpsite::serve::build::incremental::Incremental::new(&site.root(), Default::default());
+    let builder = helpsite::serve::Incremental::new(&site.root(), Default::default());
     let err = match runtime.block_on(helpsite::serve::start(
         Box::new(builder),
         &site.root(),

@@ -1,4 +1,4 @@
 //! Building for the preview: the seam the server asks through, and the incremental builder over the pipeline.
 
-pub mod builder;
-pub mod incremental;
+pub(crate) mod builder;
+pub(crate) mod incremental;

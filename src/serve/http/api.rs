@@ -19,7 +19,7 @@ use serde_json::json;
 use crate::serve::publish::live::Live;
 
 #[derive(Debug, Deserialize)]
-pub struct SearchParams {
+pub(crate) struct SearchParams {
     #[serde(default)]
     pub q: String,
     pub limit: Option<usize>,
@@ -37,7 +37,7 @@ impl std::fmt::Debug for EngineCache {
     }
 }
 
-pub async fn search(
+pub(crate) async fn search(
     State(live): State<Arc<Live>>,
     State(cache): State<Arc<EngineCache>>,
     Query(params): Query<SearchParams>,

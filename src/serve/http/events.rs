@@ -34,13 +34,13 @@ fn event(message: &Message) -> Event {
 
 /// Query of the events endpoint: the page that connects and the ETag it was served with.
 #[derive(Debug, Deserialize)]
-pub struct Connect {
+pub(crate) struct Connect {
     path: Option<String>,
     etag: Option<String>,
 }
 
 /// `GET /_helpsite/events`.
-pub async fn stream_events(
+pub(crate) async fn stream_events(
     State(live): State<Arc<Live>>,
     Query(connect): Query<Connect>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {

@@ -1,8 +1,8 @@
 //! The preview's HTTP side: routes, site files, live-reload events, `/api/search` and the injected assets.
 
-pub mod api;
-pub mod assets;
-pub mod events;
-pub mod routes;
-pub mod state;
+pub(crate) mod api;
+pub(crate) mod assets;
+pub(crate) mod events;
+pub(crate) mod routes;
+pub(crate) mod state;
 pub mod urlpath;

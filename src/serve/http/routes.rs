@@ -27,7 +27,7 @@ use crate::serve::publish::live::Live;
 use crate::serve::publish::snapshot::{Entry, Snapshot, reload_tag};
 
 /// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/_helpsite/events", get(events::stream_events))
         .route("/_helpsite/livereload.js", get(assets::script))

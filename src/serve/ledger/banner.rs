@@ -19,7 +19,7 @@ const HEAD: &str = "<link rel=\"stylesheet\" href=\"/_helpsite/banner.css\" data
 <script src=\"/_helpsite/banner.js\" data-helpsite=\"banner\" defer></script>";
 
 /// The banner for a page of the current site, over a period of `days` days.
-pub fn figures(page: &PageReport, days: i64) -> String {
+pub(crate) fn figures(page: &PageReport, days: i64) -> String {
     let mut h = String::with_capacity(2048);
     h.push_str(HEAD);
     h.push_str(
@@ -111,7 +111,7 @@ pub fn figures(page: &PageReport, days: i64) -> String {
 }
 
 /// A one-line banner for a ledger that exists but cannot be read.
-pub fn notice(message: &str) -> String {
+pub(crate) fn notice(message: &str) -> String {
     format!(
         "{HEAD}<aside class=\"helpsite-banner is-notice\" id=\"helpsite-banner\" \
          aria-label=\"Reply-link ledger (preview only)\"><p class=\"helpsite-banner-title\">\

@@ -26,11 +26,11 @@ use crate::ledger::{Ledger, Manifest};
 use crate::serve::publish::snapshot::{Entry, Snapshot};
 
 /// How often the ledger's files are looked at while the build stays the same.
-pub const RECHECK: Duration = Duration::from_secs(2);
+pub(crate) const RECHECK: Duration = Duration::from_secs(2);
 /// Figures are recomputed at least this often, so "the last 90 days" stays true.
-pub const MAX_AGE: Duration = Duration::from_secs(600);
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(600);
 /// The period the banner and the preview's report cover.
-pub const PERIOD_DAYS: i64 = 90;
+pub(crate) const PERIOD_DAYS: i64 = 90;
 
 /// What the banner can say for the current build and ledger.
 #[derive(Debug)]

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::ledger::{Ledger, Manifest, report, report_html};
 use crate::serve::publish::live::Live;
 
-pub async fn feedback_report(
+pub(crate) async fn feedback_report(
     State(live): State<Arc<Live>>,
     State(root): State<Arc<Path>>,
 ) -> Response {

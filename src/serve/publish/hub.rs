@@ -40,7 +40,7 @@ impl Message {
 }
 
 /// The site URL of an output path: `faq/index.html` → `/faq/`, `a.css` → `/a.css`.
-pub fn url_of(path: &str, base_path: &str) -> String {
+pub(crate) fn url_of(path: &str, base_path: &str) -> String {
     if path == "index.html" {
         return base_path.to_string();
     }

@@ -23,7 +23,7 @@ use super::failure;
 use super::live::Live;
 use crate::serve::build::builder::Deferred;
 
-pub struct Indexer {
+pub(crate) struct Indexer {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
 }
@@ -42,7 +42,7 @@ struct Mailbox {
 
 impl Indexer {
     /// Starts the thread; it publishes into `live` and reports errors like a failed build.
-    pub fn start(live: Arc<Live>, root: &Path) -> io::Result<Indexer> {
+    pub(crate) fn start(live: Arc<Live>, root: &Path) -> io::Result<Indexer> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "helpsite-index-pool".into())
@@ -62,7 +62,7 @@ impl Indexer {
     }
 
     /// Hands over `job`, replacing any job still waiting; returns at once.
-    pub fn submit(&self, job: Deferred) {
+    pub(crate) fn submit(&self, job: Deferred) {
         let mut mailbox = self.shared.lock();
         mailbox.next = Some(job);
         self.shared.wake.notify_one();

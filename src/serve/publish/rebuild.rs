@@ -22,7 +22,7 @@ use super::live::Live;
 use crate::serve::build::builder::{SiteBuilder, Update};
 use crate::serve::watch::change::{self, ChangeKind};
 
-pub struct Rebuilder {
+pub(crate) struct Rebuilder {
     builder: Box<dyn SiteBuilder>,
     live: Arc<Live>,
     root: PathBuf,
@@ -31,7 +31,7 @@ pub struct Rebuilder {
 
 impl Rebuilder {
     /// Also starts the search index thread, which stops when the rebuilder is dropped.
-    pub fn new(
+    pub(crate) fn new(
         builder: Box<dyn SiteBuilder>,
         live: Arc<Live>,
         root: &Path,
@@ -46,7 +46,7 @@ impl Rebuilder {
     }
 
     /// The first build. Returns whether it succeeded (the server runs either way).
-    pub fn full(&mut self) -> bool {
+    pub(crate) fn full(&mut self) -> bool {
         let started = Instant::now();
         let result = self.builder.full();
         match result {
@@ -67,7 +67,7 @@ impl Rebuilder {
     }
 
     /// Handles one debounced batch of notify events.
-    pub fn events(&mut self, events: &[notify::Event]) {
+    pub(crate) fn events(&mut self, events: &[notify::Event]) {
         let classified = events.iter().flat_map(|e| change::classify(&self.root, e));
         let changes = change::coalesce(classified, |p| self.root.join(p).exists());
         if !changes.is_empty() {
@@ -76,7 +76,7 @@ impl Rebuilder {
     }
 
     /// Rebuilds for `changes` and tells open pages.
-    pub fn changes(&mut self, changes: &[ChangeKind]) {
+    pub(crate) fn changes(&mut self, changes: &[ChangeKind]) {
         let started = Instant::now();
         match self.builder.changed(changes) {
             Ok(update) => {
@@ -95,13 +95,13 @@ impl Rebuilder {
     }
 
     /// Whether the builder has work left from the last build.
-    pub fn has_deferred(&self) -> bool {
+    pub(crate) fn has_deferred(&self) -> bool {
         self.builder.has_deferred()
     }
 
     /// Hands the builder's deferred work to the search index thread, which swaps its output
     /// in without telling open pages. Returns at once.
-    pub fn deferred(&mut self) {
+    pub(crate) fn deferred(&mut self) {
         if let Some(job) = self.builder.deferred() {
             self.indexer.submit(job);
         }

@@ -250,7 +250,7 @@ fn is_page(path: &str, bytes: &[u8]) -> bool {
 /// The tag the preview server adds to every HTML page. `data-etag` lets the script ask, when it
 /// connects, whether the page changed since it was fetched (a rebuild that finished between the
 /// page load and the event stream's connection, or a server restart).
-pub fn reload_tag(etag: &str) -> String {
+pub(crate) fn reload_tag(etag: &str) -> String {
     format!("<script src=\"/_helpsite/livereload.js\" data-etag=\"{etag}\" defer></script>")
 }
 
@@ -266,7 +266,7 @@ fn inject_reload(mut html: Vec<u8>, etag: &str) -> Vec<u8> {
 }
 
 /// Content type by extension. Text types say UTF-8, which is what the build writes.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
@@ -290,7 +290,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// Where the banner goes in a served page: just after the `<main …>` start tag, else just
 /// after `<body …>`; `None` for HTML with neither (a fragment).
-pub fn insertion_point(html: &[u8]) -> Option<usize> {
+pub(crate) fn insertion_point(html: &[u8]) -> Option<usize> {
     after_start_tag(html, b"<main").or_else(|| after_start_tag(html, b"<body"))
 }
 
