@@ -16,7 +16,7 @@
 //! `Arc`, so the snapshot costs a pointer per page) and the shared in-memory chunk store (only
 //! the edited pages' chunks are indexed again). The builder is free for the next save at once;
 //! the job's update carries the content version it was made from, so the server never
-//! publishes it over a newer index (see `publish.rs`).
+//! publishes it over a newer index (see `publish/swap.rs`).
 //!
 //! Errors: a page that no longer parses keeps its last good version in the model (so links into
 //! it do not all break) and its errors are repeated until it is fixed. Output rendered by a

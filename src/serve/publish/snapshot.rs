@@ -49,7 +49,7 @@ pub struct Snapshot {
 }
 
 /// An [`Update`] with its files hashed: the costly part of applying it, which can be done
-/// before taking the swap lock (see `publish.rs`).
+/// before taking the swap lock (see `swap.rs`).
 #[derive(Debug)]
 pub struct Hashed {
     files: Vec<(String, Vec<u8>, blake3::Hash)>,
