@@ -58,39 +58,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The ledger's guard: every URL ever sent to a customer must still lead to a page or alias.
-/// Without a ledger there is nothing to guard, and none is created.
-/// The ledger's part in a build: no URL ever sent to a customer may stop resolving, and each
-/// page's staff replies go on the site for the search boost.
-fn sent_links_guard(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
-    use helpsite::ledger::{Resolution, check_sent_links};
-    use helpsite::links::{Resolution as Found, resolve_url};
-    let ledger = match helpsite::ledger::replies::open(site) {
-        Ok(Some(ledger)) => ledger,
-        Ok(None) => return Vec::new(),
-        Err(d) => return vec![d],
-    };
-    let resolve = |url: &str, anchor: Option<&str>| {
-        let full = match anchor {
-            Some(a) => format!("{url}#{a}"),
-            None => url.to_string(),
-        };
-        match resolve_url(site, &full) {
-            Found::Page(_) => Resolution::Page,
-            Found::Alias(_) => Resolution::Alias,
-            Found::MissingAnchor { .. } => Resolution::MissingAnchor,
-            Found::NotFound => Resolution::Missing,
-        }
-    };
-    let mut found: Vec<_> = match check_sent_links(&ledger, resolve) {
-        Ok(found) => found.into_iter().collect(),
-        Err(d) => vec![d],
-    };
-    match helpsite::ledger::replies::in_ledger(site, &ledger) {
-        Ok(replies) => site.replies = replies,
-        Err(d) => found.push(d),
-    }
-    found
+/// The ledger's part in `build` and `check`: a ledger that cannot be read stops the build.
+fn ledger_hook(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostics::Diagnostic> {
+    helpsite::ledger::hook::run(site, helpsite::ledger::hook::Unreadable::Fails)
 }
 
 fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
@@ -122,7 +92,7 @@ fn build(args: BuildArgs) -> anyhow::Result<Outcome> {
             base_url: args.base_url,
         },
     };
-    let report = pipeline::build_guarded(&options, &sent_links_guard)
+    let report = pipeline::build_guarded(&options, &ledger_hook)
         .with_context(|| format!("cannot write the site to `{}`", out.display()))?;
     if args.verbose {
         print_timings(&report);
@@ -216,7 +186,7 @@ fn check(args: CheckArgs) -> anyhow::Result<Outcome> {
             base_url: None,
         },
     };
-    let report = pipeline::build_guarded(&options, &sent_links_guard)?;
+    let report = pipeline::build_guarded(&options, &ledger_hook)?;
     if args.review {
         let mut stdout = std::io::stdout().lock();
         for page in report

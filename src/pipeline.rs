@@ -1,17 +1,27 @@
-//! `helpsite build` and `check` as a chain of stages, each a function from one value to the next:
+//! The stages of a build, in order, for `helpsite build`, `check` and the preview server alike:
 //!
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
-//! 2. check links: every internal link, anchor, alias and nav entry; then every troubleshooting
-//!    flow's graph and `page:` answers ([`crate::flows::build::check`]);
+//! 2. check ([`Checks::run`]): every internal link, anchor, alias and nav entry; every
+//!    troubleshooting flow's graph and `page:` answers ([`crate::flows::build::check`]); then
+//!    the ledger hook (sent links still resolve, replies per page; `ledger::hook`);
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]); then no
-//!    alias or page may land on a path the build writes itself ([`crate::render::reserved`]);
-//! 4. render + stage: every page and extra file, each put into the staging folder as soon as
-//!    it is rendered ([`Renderer::render_each`], [`output::Stager`]);
+//!    alias or page may land on a path the build writes itself ([`Checks::paths`]);
+//! 4. render: every page and extra file, each handed on as soon as it is rendered
+//!    ([`Renderer::render_each`]) — into the staging folder ([`output::Stager`]) for `build`,
+//!    into memory for the preview;
 //! 5. search index: page sections into the tantivy index under `search/`
-//!    ([`search_index::files`]), staged too, when `search.enabled` and 1–4 found no error;
-//! 6. swap: the staged folder replaces the output, only when 1–5 found no error.
+//!    ([`search_index::files`]), beside rendering, when `search.enabled`;
+//! 6. swap (`build` only): the staged folder replaces the output, only when 1–5 found no error.
+//!
+//! [`prepare`] runs 1–3 for both; [`build_guarded`] adds 4–6 and the preview's incremental
+//! builder runs 4–5 through [`render_and_index`], then after each in-place edit redoes what
+//! [`crate::site::edit::Effects`] says through [`Checks::after_edit`].
 //!
 //! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
+
+mod checks;
+
+pub use checks::{Checks, LedgerHook};
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -68,6 +78,41 @@ impl BuildReport {
     }
 }
 
+/// A site through stages 1 to 3: loaded, checked, its templates compiled.
+pub struct Prepared {
+    pub site: Site,
+    pub checks: Checks,
+    /// The compiled templates, or why they did not compile.
+    pub renderer: Result<Renderer, Vec<Diagnostic>>,
+}
+
+/// Stages 1 to 3. `None` only when `site.yaml` cannot be used at all; the diagnostics are the
+/// load's (pages that failed to parse), the checks' are in [`Prepared::checks`]. `preview`
+/// compiles the templates for the preview server (see [`Renderer::new`]).
+pub fn prepare(
+    root: &Path,
+    load: LoadOptions,
+    ledger: &LedgerHook<'_>,
+    preview: bool,
+    timings: &mut Timings,
+) -> (Option<Prepared>, Diagnostics) {
+    let (site, found) = timings.time("load", || Site::load(root, load));
+    let Some(mut site) = site else {
+        return (None, found);
+    };
+    let mut checks = Checks::run(&mut site, ledger, timings);
+    let renderer = timings.time("templates", || Renderer::new(&site, preview));
+    if let Ok(renderer) = &renderer {
+        checks.paths(&site, renderer, timings);
+    }
+    let prepared = Prepared {
+        site,
+        checks,
+        renderer,
+    };
+    (Some(prepared), found)
+}
+
 /// Runs the stages. `Err` only for a failure to write the output (the site itself may be fine);
 /// problems in the site are in the report's diagnostics, and then nothing is written.
 pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
@@ -75,11 +120,10 @@ pub fn build(options: &BuildOptions) -> std::io::Result<BuildReport> {
 }
 
 /// [`build`] with the reply-link ledger's part, run beside the link check before anything is
-/// rendered or indexed: the CLI passes a hook that checks sent links and records each page's
-/// replies on the site (for the search boost), so this module never learns about SQLite.
+/// rendered or indexed (see [`LedgerHook`]).
 pub fn build_guarded(
     options: &BuildOptions,
-    guard: &dyn Fn(&mut Site) -> Vec<Diagnostic>,
+    ledger: &LedgerHook<'_>,
 ) -> std::io::Result<BuildReport> {
     if let Some(out) = &options.out {
         refuse_out_among_sources(&options.root, out)?;
@@ -87,58 +131,63 @@ pub fn build_guarded(
     let mut report = BuildReport::default();
     let started = Instant::now();
     let mut timings = Timings::default();
-    let (site, found) = timings.time("load", || Site::load(&options.root, options.load.clone()));
+    let (prepared, found) = prepare(
+        &options.root,
+        options.load.clone(),
+        ledger,
+        false,
+        &mut timings,
+    );
     report.diagnostics.extend(found);
-    let Some(mut site) = site else {
-        timings.1 = started.elapsed();
-        report.timings = timings;
-        return Ok(report);
-    };
-    report
-        .diagnostics
-        .extend(timings.time("check links", || crate::links::check(&site)));
-    report
-        .diagnostics
-        .extend(timings.time("check flows", || crate::flows::build::check(&site)));
-    report
-        .diagnostics
-        .extend(timings.time("sent links", || guard(&mut site)));
-    match timings.time("templates", || Renderer::new(&site, false)) {
-        Ok(renderer) => {
-            report.diagnostics.extend(timings.time("check paths", || {
-                crate::render::reserved::check(&site, &renderer)
-            }));
-            let written = render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
-            report.written = written;
+    if let Some(Prepared {
+        site,
+        checks,
+        renderer,
+    }) = prepared
+    {
+        report.diagnostics.extend(checks.diagnostics().cloned());
+        match renderer {
+            Ok(renderer) => {
+                let written =
+                    render_and_write(&site, &renderer, options, &mut report, &mut timings)?;
+                report.written = written;
+            }
+            Err(errors) => report.diagnostics.extend(errors),
         }
-        Err(errors) => report.diagnostics.extend(errors),
+        report.site = Some(site);
     }
     report.diagnostics.sort();
     timings.1 = started.elapsed();
     report.timings = timings;
-    report.site = Some(site);
     Ok(report)
 }
 
 /// What rendering and indexing gave: render errors, files rendered, the time rendering took,
-/// and the search index (its summary and file count, or why it failed) with its time.
-struct Produced {
-    errors: Vec<Diagnostic>,
-    files: std::io::Result<usize>,
-    render_took: Duration,
-    search: Option<(IndexOutcome, Duration)>,
+/// and the search index (its summary and output paths, or why it failed) with its time.
+pub struct Produced {
+    pub errors: Vec<Diagnostic>,
+    pub files: std::io::Result<usize>,
+    pub render_took: Duration,
+    pub search: Option<(IndexOutcome, Duration)>,
 }
 
-/// The search index's summary and number of files, or why it could not be built.
-type IndexOutcome = Result<(search_index::Summary, usize), Diagnostic>;
+/// The search index's summary and output paths, or why it could not be built.
+pub type IndexOutcome = Result<(search_index::Summary, Vec<String>), Diagnostic>;
 
-/// Renders every page and builds the search index side by side, handing all files to `sink`.
-/// Both share the rayon threads: the index's one-threaded parts (the merge, the pack) fill the
-/// gaps page rendering leaves.
-fn render_and_index(
+/// Builds a search index's files: [`search_index::files`] over a chunk store.
+pub type IndexJob<'a> = Box<
+    dyn FnOnce() -> Result<(search_index::Summary, search_index::Published), Diagnostic>
+        + Send
+        + 'a,
+>;
+
+/// Stages 4 and 5: renders every page and builds the search index (when `index` is given) side
+/// by side, handing all files to `sink`. Both share the rayon threads: the index's one-threaded
+/// parts (the merge, the pack) fill the gaps page rendering leaves.
+pub fn render_and_index(
     site: &Site,
     renderer: &Renderer,
-    search_wanted: bool,
+    index: Option<IndexJob<'_>>,
     sink: &Sink<'_>,
 ) -> Produced {
     let ((errors, files, render_took), search) = rayon::join(
@@ -149,16 +198,16 @@ fn render_and_index(
         },
         || {
             let start = Instant::now();
-            search_wanted.then(|| {
-                let store = search_index::DiskStore::for_site(site);
-                let built = search_index::files(site, &store).and_then(|(summary, files)| {
-                    let count = files.len();
+            index.map(|index| {
+                let built = index().and_then(|(summary, files)| {
+                    let mut paths = Vec::with_capacity(files.len());
                     for (path, bytes) in files {
+                        paths.push(path.clone());
                         sink(path, bytes).map_err(|e| {
                             Diagnostic::error("cannot write the search index").cause(e.to_string())
                         })?;
                     }
-                    Ok((summary, count))
+                    Ok((summary, paths))
                 });
                 (built, start.elapsed())
             })
@@ -191,13 +240,16 @@ fn render_and_write(
         Some(stager) => stager.put(&path, &bytes),
         None => Ok(()),
     };
-    let produced = render_and_index(site, renderer, search_wanted, &sink);
+    let index: Option<IndexJob<'_>> = search_wanted.then(|| {
+        Box::new(|| search_index::files(site, &search_index::DiskStore::for_site(site)))
+            as IndexJob<'_>
+    });
     let Produced {
         errors,
         files,
         render_took,
         search,
-    } = produced;
+    } = render_and_index(site, renderer, index, &sink);
     timings.0.push(("render+stage", render_took));
     report.diagnostics.extend(errors);
     report.files = files?;
@@ -206,8 +258,8 @@ fn render_and_write(
         match built {
             // A template error found while rendering still keeps the index out of the output.
             Ok(_) if report.diagnostics.has_errors() => {}
-            Ok((summary, files)) => {
-                report.files += files;
+            Ok((summary, paths)) => {
+                report.files += paths.len();
                 report.search = Some(summary);
             }
             Err(d) => report.diagnostics.push(d),

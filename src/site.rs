@@ -2,6 +2,8 @@
 //! path, by URL, by alias). Built by [`Site::load`]; the renderer and the link checker read it,
 //! the preview server keeps it and replaces single pages with [`Site::reload_page`].
 
+pub mod edit;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 

@@ -31,6 +31,7 @@ pub mod connections;
 pub mod db;
 pub mod failed_search;
 pub mod guard;
+pub mod hook;
 pub mod mail;
 pub mod manifest;
 pub mod records;

@@ -1,49 +1,47 @@
-//! `helpsite serve`: the live preview for writers.
+//! `helpsite serve`: the live preview for writers. The folders follow what happens to a change,
+//! and each uses only the ones before it (watch ← build ← publish ← ledger ← http):
 //!
 //! 1. [`server::start`] binds the port, runs the first build through a [`SiteBuilder`] and
-//!    serves the result from memory ([`snapshot`], [`http`]).
-//! 2. [`watcher`] turns file-system events into debounced batches; [`change`] says what each
-//!    path means (a pure function, unit-tested against editors' save patterns).
-//! 3. [`rebuild`] asks the builder for an incremental build, swaps the new snapshot in, and
-//!    only then tells open pages through [`events`] (Server-Sent Events): reload, swap the
-//!    stylesheet, or show the errors in an overlay ([`overlay`], `assets/livereload.js`).
+//!    serves the result from memory (`publish::snapshot`, `http::routes`).
+//! 2. `watch::watcher` turns file-system events into debounced batches; `watch::change`
+//!    says what each path means (a pure function, unit-tested against editors' save patterns).
+//! 3. `publish::rebuild` asks the builder (`build::incremental`, the pipeline's own stages)
+//!    for an incremental build, swaps the new snapshot in, and only then tells open pages
+//!    through the `publish::hub` and `http::events` (Server-Sent Events): reload, swap the
+//!    stylesheet, or show the errors in an overlay (`publish::overlay`,
+//!    `http/assets/livereload.js`).
 //! 4. Once no save is waiting, the builder's deferred work (the edited pages' search index)
-//!    goes to the [`indexer`] thread, which swaps its files in without a reload. Both threads
-//!    swap through [`publish`], which never lets an index of older content replace a newer one.
+//!    goes to the `publish::indexer` thread, which swaps its files in without a reload. Both
+//!    threads swap through `publish::swap`, which never lets an index of older content
+//!    replace a newer one.
 //!
-//! 5. With a reply-link ledger (issue 5), [`report`] shows the writer report at
-//!    `/_helpsite/feedback`, and each served page gets a [`banner`] with its figures, taken
-//!    from the same report and cached by [`figures`].
+//! 5. With a reply-link ledger (issue 5), `ledger::report` shows the writer report at
+//!    `/_helpsite/feedback`, and each served page gets a `ledger::banner` with its figures,
+//!    taken from the same report and cached by `ledger::figures`.
 //!
 //! Nothing here is used by `helpsite build`: the reload script and the banner exist only in
 //! served pages.
 
-pub mod api;
-pub mod args;
-pub mod assets;
-pub mod banner;
-pub mod builder;
-pub mod change;
-pub mod events;
-pub mod failure;
-pub mod figures;
-pub mod http;
-pub mod incremental;
-pub mod indexer;
-pub mod overlay;
-pub mod publish;
-pub mod rebuild;
-pub mod report;
-pub mod server;
-pub mod snapshot;
-pub mod state;
-pub mod urlpath;
-pub mod watcher;
+// Only `run`, `start` and the builder seam below are the library's: everything else is
+// `pub(crate)`, and this keeps it so. (The rest of the library is its public API, used by the
+// binary and the integration tests, so the lint has nothing to say there today.)
+#![warn(unreachable_pub)]
+
+mod args;
+pub(crate) mod build;
+pub(crate) mod http;
+pub(crate) mod ledger;
+pub(crate) mod publish;
+mod server;
+pub(crate) mod watch;
 
 pub use args::ServeArgs;
-pub use builder::{Deferred, IndexFiles, SiteBuilder, Update};
-pub use change::ChangeKind;
+pub use build::builder::{Deferred, IndexFiles, SiteBuilder, Update};
+pub use build::incremental::Incremental;
+// The request path → output path mapping, public for the fuzz target that tries escapes.
+pub use http::urlpath;
 pub use server::{Preview, start};
+pub use watch::change::ChangeKind;
 
 use std::net::SocketAddr;
 
@@ -62,7 +60,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
             drafts: !args.no_drafts,
             ..LoadOptions::default()
         };
-        let builder = incremental::Incremental::new(&args.root, options);
+        let builder = Incremental::new(&args.root, options);
         let addr = SocketAddr::new(args.bind, args.port);
         let preview = start(Box::new(builder), &args.root, addr).await?;
         let url = preview.url();

@@ -20,12 +20,13 @@ use crate::diagnostics::Diagnostic;
 /// start an index per save that the next save makes outdated.
 const DEFER_UNTIL_IDLE: Duration = Duration::from_millis(250);
 
-use super::builder::SiteBuilder;
-use super::events::Message;
-use super::http;
-use super::rebuild::Rebuilder;
-use super::state::AppState;
-use super::watcher::Watcher;
+use super::build::builder::SiteBuilder;
+use super::http::routes;
+use super::http::state::AppState;
+use super::publish::hub::Message;
+use super::publish::live::Live;
+use super::publish::rebuild::Rebuilder;
+use super::watch::watcher::Watcher;
 
 /// How long open connections get to finish when the server stops.
 const GRACE: Duration = Duration::from_secs(3);
@@ -36,7 +37,7 @@ pub struct Preview {
     pub addr: SocketAddr,
     /// The canonical site root.
     pub root: PathBuf,
-    state: Arc<AppState>,
+    live: Arc<Live>,
     stop: Arc<AtomicBool>,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<io::Result<()>>,
@@ -64,18 +65,15 @@ pub async fn start(
         Diagnostic::error(format!("cannot watch `{}` for changes", root.display()))
             .cause(e.to_string())
     })?;
-    let state = Arc::new(AppState {
-        root: root.clone(),
-        ..AppState::default()
-    });
+    let live = Arc::new(Live::default());
     let stop = Arc::new(AtomicBool::new(false));
     let (built_tx, built_rx) = oneshot::channel();
     let rebuild = {
-        let (state, stop, root) = (Arc::clone(&state), Arc::clone(&stop), root.clone());
+        let (live, stop, root) = (Arc::clone(&live), Arc::clone(&stop), root.clone());
         std::thread::Builder::new()
             .name("helpsite-rebuild".into())
             .spawn(move || {
-                let mut rebuilder = match Rebuilder::new(builder, state, &root) {
+                let mut rebuilder = match Rebuilder::new(builder, live, &root) {
                     Ok(rebuilder) => rebuilder,
                     Err(e) => {
                         let _ = built_tx.send(Err(e));
@@ -104,7 +102,7 @@ pub async fn start(
             Diagnostic::error("cannot start the search index thread").cause(e.to_string())
         })?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let app = http::router(Arc::clone(&state));
+    let app = routes::router(AppState::new(Arc::clone(&live), &root));
     let server = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
@@ -115,7 +113,7 @@ pub async fn start(
     Ok(Preview {
         addr,
         root,
-        state,
+        live,
         stop,
         shutdown,
         server,
@@ -144,7 +142,7 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, Diagnostic> {
 impl Preview {
     /// The site's address, mount point included (`http://127.0.0.1:1111/`).
     pub fn url(&self) -> String {
-        format!("http://{}{}", self.addr, self.state.site.load().base_path)
+        format!("http://{}{}", self.addr, self.live.site.load().base_path)
     }
 
     /// Stops serving: event streams end, open requests finish (up to a grace period), the
@@ -153,7 +151,7 @@ impl Preview {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.shutdown.send(());
         // After the graceful shutdown began, so no stream opens after it.
-        self.state.hub.send(Message::Shutdown);
+        self.live.hub.send(Message::Shutdown);
         let mut server = self.server;
         if tokio::time::timeout(GRACE, &mut server).await.is_err() {
             server.abort();

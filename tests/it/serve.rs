@@ -499,7 +499,7 @@ fn a_one_page_edit_reaches_the_search_index_after_its_reload_and_old_index_files
 fn port_in_use_names_the_port_and_suggests_another() {
     let site = Served::start("serve");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let builder = helpsite::serve::incremental::Incremental::new(&site.root(), Default::default());
+    let builder = helpsite::serve::Incremental::new(&site.root(), Default::default());
     let err = match runtime.block_on(helpsite::serve::start(
         Box::new(builder),
         &site.root(),
@@ -625,4 +625,88 @@ fn search_in_the_preview_ranks_with_the_reply_link_boost() {
         .map(|p| p["url"].as_str().unwrap())
         .collect();
     assert_eq!(urls, ["/guide/twin-b/", "/guide/twin-a/"], "{json}");
+}
+
+/// A ledger where `url` went out in two staff replies.
+fn ledger_with_two_replies_linking(root: &std::path::Path, url: &str) {
+    use helpsite::ledger::records::{LinkRecord, MessageKind, MessageRecord};
+    std::fs::create_dir_all(root.join(".helpsite")).unwrap();
+    let mut ledger = helpsite::ledger::Ledger::open(&root.join(".helpsite/ledger.sqlite")).unwrap();
+    let w = ledger.writer().unwrap();
+    for (key, day) in [("r1@x", "2026-11-02"), ("r2@x", "2026-11-09")] {
+        w.insert_message(&MessageRecord {
+            key: key.into(),
+            conversation: key.into(),
+            sent_at: format!("{day}T10:00:00Z"),
+            kind: MessageKind::Staff,
+        })
+        .unwrap();
+        w.insert_link(&LinkRecord {
+            message_key: key.into(),
+            page: url.into(),
+            anchor: String::new(),
+            url: url.into(),
+        })
+        .unwrap();
+    }
+    w.commit().unwrap();
+}
+
+/// The errors of an `error` event whose message mentions `needle`.
+fn errors_mentioning(error: &serde_json::Value, needle: &str) -> Vec<String> {
+    error["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["severity"] == "error")
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| m.contains(needle))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn renaming_a_page_staff_linked_shows_the_sent_links_guard_error() {
+    const SENT: &str = "`/guide/cherry/` was sent to customers in 2 replies (last on 2026-11-09) and no longer resolves";
+    let site = Served::start_with("serve", |root| {
+        ledger_with_two_replies_linking(root, "/guide/cherry/")
+    });
+    let mut events = site.events();
+    // Renamed (a full rebuild in the preview): the same refusal as `helpsite build`.
+    let text = site.read("content/guide/cherry.md");
+    site.write("content/guide/cherries.md", &text);
+    std::fs::remove_file(site.root().join("content/guide/cherry.md")).unwrap();
+    let error = events.wait_for("error");
+    assert_eq!(
+        errors_mentioning(&error, "/guide/cherry/"),
+        [SENT],
+        "{error}"
+    );
+    assert_eq!(
+        site.get("/guide/cherry/").status,
+        200,
+        "the last good build stays"
+    );
+
+    // The old URL kept as an alias: the guard is satisfied.
+    site.edit(
+        "content/guide/cherries.md",
+        "weight: 3",
+        "weight: 3\naliases: [/guide/cherry/]",
+    );
+    events.wait_for("ok");
+    assert_eq!(site.get("/guide/cherry/").status, 200, "the alias page");
+
+    // Dropping the alias again is a one-page edit (no full rebuild): still guarded.
+    site.edit(
+        "content/guide/cherries.md",
+        "weight: 3\naliases: [/guide/cherry/]",
+        "weight: 3",
+    );
+    let error = events.wait_for("error");
+    assert_eq!(
+        errors_mentioning(&error, "/guide/cherry/"),
+        [SENT],
+        "{error}"
+    );
 }

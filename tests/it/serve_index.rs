@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use helpsite::diagnostics::Diagnostics;
-use helpsite::serve::incremental::Incremental;
+use helpsite::serve::Incremental;
 use helpsite::serve::{ChangeKind, Deferred, SiteBuilder, Update};
 
 use crate::serve_support::{Served, WAIT};

@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use helpsite::serve::incremental::Incremental;
+use helpsite::serve::Incremental;
 use helpsite::serve::{Preview, SiteBuilder};
 use helpsite::site::LoadOptions;
 

@@ -23,15 +23,14 @@ use crate::ledger::manifest::MANIFEST_PATH;
 use crate::ledger::report::{self, PageReport};
 use crate::ledger::{Ledger, Manifest};
 
-use super::snapshot::{Entry, Snapshot};
-use super::state::AppState;
+use crate::serve::publish::snapshot::{Entry, Snapshot};
 
 /// How often the ledger's files are looked at while the build stays the same.
-pub const RECHECK: Duration = Duration::from_secs(2);
+pub(crate) const RECHECK: Duration = Duration::from_secs(2);
 /// Figures are recomputed at least this often, so "the last 90 days" stays true.
-pub const MAX_AGE: Duration = Duration::from_secs(600);
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(600);
 /// The period the banner and the preview's report cover.
-pub const PERIOD_DAYS: i64 = 90;
+pub(crate) const PERIOD_DAYS: i64 = 90;
 
 /// What the banner can say for the current build and ledger.
 #[derive(Debug)]
@@ -44,9 +43,12 @@ pub enum Figures {
     Pages(HashMap<String, PageReport>),
 }
 
-/// The cached figures; one per server, in [`AppState`].
-#[derive(Debug, Default)]
-pub struct FiguresCache(tokio::sync::Mutex<Option<Cached>>);
+/// The cached figures of the site at a root; one per server.
+#[derive(Debug)]
+pub struct FiguresCache {
+    root: PathBuf,
+    cached: tokio::sync::Mutex<Option<Cached>>,
+}
 
 #[derive(Debug)]
 struct Cached {
@@ -105,11 +107,19 @@ fn same_entry(a: Option<&Weak<Entry>>, b: Option<&Arc<Entry>>) -> bool {
 }
 
 impl FiguresCache {
+    /// Figures for the site at `root`, computed at the first request.
+    pub fn new(root: &Path) -> FiguresCache {
+        FiguresCache {
+            root: root.to_path_buf(),
+            cached: tokio::sync::Mutex::default(),
+        }
+    }
+
     /// The figures for `snapshot`, computed on a blocking thread when they are stale.
     /// Concurrent requests wait for one computation instead of each running the report.
-    pub async fn get(&self, state: &AppState, snapshot: &Arc<Snapshot>) -> Arc<Figures> {
+    pub async fn get(&self, snapshot: &Arc<Snapshot>) -> Arc<Figures> {
         let manifest = snapshot.get(MANIFEST_PATH);
-        let mut cached = self.0.lock().await;
+        let mut cached = self.cached.lock().await;
         if let Some(c) = cached.as_mut()
             && same_entry(c.manifest.as_ref(), manifest)
             && c.computed.elapsed() < MAX_AGE
@@ -125,7 +135,7 @@ impl FiguresCache {
             }
         }
         let bytes = manifest.map(|e| e.body.clone());
-        let root = state.root.clone();
+        let root = self.root.clone();
         let config = root.join("site.yaml");
         let (stamp, figures) = tokio::task::spawn_blocking(move || {
             let manifest =

@@ -1,21 +1,14 @@
 //! The preview's [`SiteBuilder`] over the core pipeline, with true incremental rebuilds.
 //!
-//! The parsed [`Site`], the compiled [`Renderer`] and each page's link problems stay in memory
-//! between builds. A batch that only edits pages in place re-parses those pages and redoes what
-//! shows their data:
-//!
-//! | what changed on the page | redone besides the page itself |
-//! |---|---|
-//! | body only | nothing |
-//! | heading ids (anchors) | link check of the pages linking into it, `pages.json` |
-//! | `description`, `kind`, `updated`, `tags` | its section's page (the listing), `pages.json`, sitemap |
-//! | `title`, `weight`, `draft` (navigation, order) | every page (all show the navigation) |
-//! | `aliases` | the redirect pages of old and new aliases, alias checks, `pages.json` |
-//!
-//! Troubleshooting flows, aliases and nav are checked again on every edit (cheap). A template
-//! or static file keeps the model and renders every page with new templates and assets.
-//! Adding, removing or renaming a page or a section, or editing `site.yaml`, reloads the model
-//! and renders everything, search index included.
+//! The parsed [`Site`], the compiled [`Renderer`] and the [`Checks`] of each page stay in
+//! memory between builds. Full builds run the pipeline's own stages ([`pipeline::prepare`],
+//! [`pipeline::render_and_index`]), so `build` and the preview check the same things, the
+//! reply-link ledger's sent links included. A batch that only edits pages in place re-parses
+//! those pages and redoes what [`Effects`] says the edit affects, with the same checks
+//! ([`Checks::after_edit`]); troubleshooting flows, aliases, nav and reserved paths are checked
+//! again on every edit (cheap). A template or static file keeps the model and renders every
+//! page with new templates and assets. Adding, removing or renaming a page or a section, or
+//! editing `site.yaml`, reloads the model and renders everything, search index included.
 //!
 //! The search index is the slow part of a one-page edit, so it is deferred: the page's reload
 //! goes out first, and once no save is waiting [`SiteBuilder::deferred`] hands the search index
@@ -23,7 +16,7 @@
 //! `Arc`, so the snapshot costs a pointer per page) and the shared in-memory chunk store (only
 //! the edited pages' chunks are indexed again). The builder is free for the next save at once;
 //! the job's update carries the content version it was made from, so the server never
-//! publishes it over a newer index (see `publish.rs`).
+//! publishes it over a newer index (see `publish/swap.rs`).
 //!
 //! Errors: a page that no longer parses keeps its last good version in the model (so links into
 //! it do not all break) and its errors are repeated until it is fixed. Output rendered by a
@@ -37,17 +30,17 @@ use helpsite_search::{MemoryStore, SectionDoc};
 use rayon::prelude::*;
 
 use crate::content::{self, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::flows;
-use crate::links;
-use crate::markdown::Target;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ledger::hook::{self, Unreadable};
 use crate::output::Output;
-use crate::render::{Renderer, extras, reserved};
+use crate::pipeline::{self, Checks, IndexJob, Prepared, Produced, Timings};
+use crate::render::{Renderer, extras};
 use crate::search_index;
+use crate::site::edit::Effects;
 use crate::site::{LoadOptions, Site};
 
 use super::builder::{Deferred, IndexFiles, SiteBuilder, Update};
-use super::change::ChangeKind;
+use crate::serve::watch::change::ChangeKind;
 
 pub struct Incremental {
     root: PathBuf,
@@ -79,10 +72,8 @@ struct Model {
     renderer: Renderer,
     /// Each page's search documents, by page index; `None` when search is off.
     docs: Option<Vec<Arc<[SectionDoc]>>>,
-    /// Link problems of each page, by page index.
-    page_links: Vec<Vec<Diagnostic>>,
-    /// Alias, nav, reserved-path and troubleshooting-flow problems.
-    site_links: Vec<Diagnostic>,
+    /// What the pipeline's checks found, kept per check (links per page).
+    checks: Checks,
 }
 
 #[derive(Default)]
@@ -112,37 +103,6 @@ impl Pending {
     }
 }
 
-/// What one batch of page edits touches, found by comparing old and new parses.
-#[derive(Debug, Default)]
-struct Effects {
-    nav: bool,
-    listing: bool,
-    aliases: bool,
-    /// Content paths of edited pages whose anchors changed.
-    anchors: Vec<String>,
-    pages_json: bool,
-    sitemap: bool,
-}
-
-impl Effects {
-    fn add(&mut self, old: &Page, new: &Page) {
-        let (a, b) = (&old.meta, &new.meta);
-        let anchors = !old.anchors().eq(new.anchors());
-        self.nav |= a.title != b.title || a.weight != b.weight || a.draft != b.draft;
-        self.listing |= a.description != b.description
-            || a.kind != b.kind
-            || a.updated != b.updated
-            || a.tags != b.tags;
-        self.aliases |= a.aliases != b.aliases;
-        if anchors {
-            self.anchors.push(new.source.clone());
-        }
-        self.pages_json |=
-            anchors || a.kind != b.kind || a.updated != b.updated || a.aliases != b.aliases;
-        self.sitemap |= a.updated != b.updated;
-    }
-}
-
 impl Incremental {
     /// A builder for the site at `root`; nothing is read until [`SiteBuilder::full`].
     pub fn new(root: &Path, options: LoadOptions) -> Incremental {
@@ -164,8 +124,7 @@ impl Incremental {
             diagnostics.extend(errors.iter().cloned());
         }
         if let Some(model) = &self.model {
-            diagnostics.extend(model.page_links.iter().flatten().cloned());
-            diagnostics.extend(model.site_links.iter().cloned());
+            diagnostics.extend(model.checks.diagnostics().cloned());
         }
         diagnostics.sort();
         if diagnostics.has_errors() {
@@ -226,7 +185,13 @@ impl Incremental {
             self.search.version += 1;
             self.search.stale |= model.docs.is_some();
         }
-        model.recheck_links(&edited, &effects);
+        let Model {
+            site,
+            renderer,
+            checks,
+            ..
+        } = model;
+        checks.after_edit(site, renderer, &edited, &effects, &preview_ledger);
         let mut diagnostics = Diagnostics::default();
         if effects.nav {
             model.renderer.refresh(&model.site);
@@ -237,20 +202,7 @@ impl Incremental {
             return Some(self.finish(diagnostics));
         }
         let site = &model.site;
-        let mut render: BTreeSet<usize> = edited.iter().copied().collect();
-        if effects.listing {
-            for &i in &edited {
-                let page = &site.pages()[i];
-                // An `_index.md` is listed by its parent section's page.
-                let listed_in = if page.is_index {
-                    site.content.sections[page.section].parent
-                } else {
-                    Some(page.section)
-                };
-                render.extend(listed_in.and_then(|s| site.content.sections[s].index));
-            }
-        }
-        for i in render {
+        for i in effects.pages_to_render(site, &edited) {
             match model.renderer.render_page(site, i) {
                 Ok((path, html)) => self.pending.file(path, html),
                 Err(d) => diagnostics.push(d),
@@ -308,54 +260,8 @@ impl Incremental {
         let (output, errors) = model.renderer.render_all(&model.site);
         self.needs_full = !errors.is_empty();
         self.pending.take_all(output);
-        model.check_site_wide();
+        model.checks.after_templates(&model.site, &model.renderer);
         Some(self.finish(Diagnostics(errors)))
-    }
-}
-
-impl Model {
-    fn new(site: Site, renderer: Renderer, docs: Option<Vec<Arc<[SectionDoc]>>>) -> Model {
-        let page_links = site
-            .pages()
-            .par_iter()
-            .map(|p| links::check_page(&site, p))
-            .collect();
-        let mut model = Model {
-            site,
-            renderer,
-            docs,
-            page_links,
-            site_links: Vec::new(),
-        };
-        model.check_site_wide();
-        model
-    }
-
-    fn check_site_wide(&mut self) {
-        self.site_links = links::check_site_wide(&self.site);
-        self.site_links.extend(flows::build::check(&self.site));
-        self.site_links
-            .extend(reserved::check(&self.site, &self.renderer));
-    }
-
-    /// Checks the links of the edited pages and of the pages linking into a page whose anchors
-    /// changed, then the site-wide checks (a flow may point at any page's anchors, and the edit
-    /// may change a flow itself).
-    fn recheck_links(&mut self, edited: &[usize], effects: &Effects) {
-        let site = &self.site;
-        let mut again: BTreeSet<usize> = edited.iter().copied().collect();
-        if !effects.anchors.is_empty() {
-            let links_into = |p: &Page| {
-                p.body.links.iter().any(|l| {
-                    matches!(&l.target, Target::Page { path, .. } if effects.anchors.contains(path))
-                })
-            };
-            again.extend((0..site.pages().len()).filter(|&i| links_into(&site.pages()[i])));
-        }
-        for i in again {
-            self.page_links[i] = links::check_page(site, &site.pages()[i]);
-        }
-        self.check_site_wide();
     }
 }
 
@@ -367,66 +273,84 @@ impl SiteBuilder for Incremental {
             ..Pending::default()
         };
         self.model = None;
-        let (site, mut diagnostics) = Site::load(&self.root, self.options.clone());
+        let (prepared, mut diagnostics) = pipeline::prepare(
+            &self.root,
+            self.options.clone(),
+            &preview_ledger,
+            true,
+            &mut Timings::default(),
+        );
         // Pages that failed to parse are missing from the model: reload all next time.
         self.needs_full = diagnostics.has_errors();
-        let Some(mut site) = site else {
+        let Some(Prepared {
+            site,
+            checks,
+            renderer,
+        }) = prepared
+        else {
             return self.finish(diagnostics);
         };
-        // Rank like the built site. The counts are read at full builds only: mail ingested
-        // while serving reaches the ranking at the next one (a `site.yaml` save).
-        match crate::ledger::replies::per_page(&site) {
-            Ok(replies) => site.replies = replies,
-            Err(d) => diagnostics.push(Diagnostic {
-                severity: Severity::Warning,
-                ..d.hint("search ranks without the reply-link boost until the ledger opens")
-            }),
-        }
         self.search.version += 1;
-        match Renderer::new(&site, true) {
-            Ok(renderer) => {
-                let (mut output, errors) = renderer.render_all(&site);
-                self.needs_full |= !errors.is_empty();
-                diagnostics.extend(errors);
-                let docs = site.config.search.enabled.then(|| {
-                    let docs = site.pages().par_iter().map(|p| page_docs(&site, p));
-                    docs.collect::<Vec<_>>()
-                });
-                // The index is built here, not deferred: a full build reloads every page, and
-                // they should find an index of what they show. A site with search off says so
-                // with an empty index, so no older index is published after it.
-                let paths = match &docs {
-                    None => Some(Vec::new()),
-                    Some(docs) => match search_index::files_of(&flatten(docs), &*self.search.store)
-                    {
-                        Ok((_, files)) => {
-                            let paths = files.iter().map(|(p, _)| p.clone()).collect();
-                            for (path, bytes) in files {
-                                output.insert(path, bytes);
-                            }
-                            Some(paths)
-                        }
-                        Err(d) => {
-                            diagnostics.push(d);
-                            None
-                        }
-                    },
-                };
-                self.search.stale = false;
-                self.pending.index = paths.map(|paths| IndexFiles {
-                    version: self.search.version,
-                    paths,
-                });
-                self.pending.take_all(output);
-                self.model = Some(Model::new(site, renderer, docs));
-            }
+        let renderer = match renderer {
+            Ok(renderer) => renderer,
             Err(errors) => {
                 diagnostics.extend(errors);
-                diagnostics.extend(links::check(&site));
-                diagnostics.extend(flows::build::check(&site));
+                diagnostics.extend(checks.diagnostics().cloned());
                 self.needs_full = true;
+                return self.finish(diagnostics);
             }
-        }
+        };
+        // The index is built here, not deferred: a full build reloads every page, and they
+        // should find an index of what they show.
+        let mut docs: Option<Vec<Arc<[SectionDoc]>>> = None;
+        let index: Option<IndexJob<'_>> = site.config.search.enabled.then(|| {
+            let (site, store, docs) = (&site, &*self.search.store, &mut docs);
+            Box::new(move || {
+                let started = std::time::Instant::now();
+                let kept = docs.insert(
+                    site.pages()
+                        .par_iter()
+                        .map(|p| page_docs(site, p))
+                        .collect(),
+                );
+                let (stats, files) = search_index::files_of(&flatten(kept), store)?;
+                let took = started.elapsed();
+                Ok((search_index::Summary { stats, took }, files))
+            }) as IndexJob<'_>
+        });
+        let output = std::sync::Mutex::new(Output::default());
+        let sink = |path: String, bytes: Vec<u8>| {
+            let mut output = output.lock().expect("no panic holds the lock");
+            output.insert(path, bytes);
+            Ok(())
+        };
+        let Produced { errors, search, .. } =
+            pipeline::render_and_index(&site, &renderer, index, &sink);
+        self.needs_full |= !errors.is_empty();
+        diagnostics.extend(errors);
+        // A site with search off says so with an empty index, so no older index is published
+        // after it.
+        let paths = match search {
+            None => Some(Vec::new()),
+            Some((Ok((_, paths)), _)) => Some(paths),
+            Some((Err(d), _)) => {
+                diagnostics.push(d);
+                None
+            }
+        };
+        self.search.stale = false;
+        self.pending.index = paths.map(|paths| IndexFiles {
+            version: self.search.version,
+            paths,
+        });
+        self.pending
+            .take_all(output.into_inner().expect("no panic holds the lock"));
+        self.model = Some(Model {
+            site,
+            renderer,
+            docs,
+            checks,
+        });
         self.finish(diagnostics)
     }
 
@@ -480,6 +404,11 @@ impl SiteBuilder for Incremental {
             work: Box::new(work),
         })
     }
+}
+
+/// The preview's ledger hook: a ledger that cannot be read is a warning, so pages stay served.
+fn preview_ledger(site: &mut Site) -> Vec<Diagnostic> {
+    hook::run(site, Unreadable::Warns)
 }
 
 fn page_docs(site: &Site, page: &Page) -> Arc<[SectionDoc]> {

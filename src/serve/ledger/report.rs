@@ -10,16 +10,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::state::AppState;
 use crate::config::Config;
 use crate::ledger::{Ledger, Manifest, report, report_html};
+use crate::serve::publish::live::Live;
 
-pub async fn feedback_report(State(state): State<Arc<AppState>>) -> Response {
-    let site = state.site.load_full();
+pub(crate) async fn feedback_report(
+    State(live): State<Arc<Live>>,
+    State(root): State<Arc<Path>>,
+) -> Response {
+    let site = live.site.load_full();
     let manifest = site
         .get("_helpsite/pages.json")
         .and_then(|e| Manifest::from_json(&String::from_utf8_lossy(&e.body)).ok());
-    let root = state.root.clone();
     let page = tokio::task::spawn_blocking(move || render(&root, manifest)).await;
     match page {
         Ok(Ok(html)) => Html(html).into_response(),

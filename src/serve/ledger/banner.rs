@@ -1,7 +1,8 @@
 //! The preview banner (issue 5): a small strip at the top of each page's `<main>` with that
 //! page's figures from the reply-link ledger, so a writer editing a page sees how support uses
-//! it. Served pages only: the HTML is spliced into the response by [`super::http`] at the
-//! offset the snapshot remembered ([`insertion_point`]); `helpsite build` never sees it.
+//! it. Served pages only: the HTML is spliced into the response by [`crate::serve::http::routes`] at the
+//! offset the snapshot remembered
+//! ([`crate::serve::publish::snapshot::insertion_point`]); `helpsite build` never sees it.
 //!
 //! The figures are the writer report's own ([`crate::ledger::report::PageReport`], cached by
 //! [`super::figures`]). Style and behaviour are files under `/_helpsite/` (`banner.css`,
@@ -17,33 +18,8 @@ use crate::ledger::report::{Flag, PageReport};
 const HEAD: &str = "<link rel=\"stylesheet\" href=\"/_helpsite/banner.css\" data-helpsite=\"banner\">\
 <script src=\"/_helpsite/banner.js\" data-helpsite=\"banner\" defer></script>";
 
-/// Where the banner goes in a served page: just after the `<main …>` start tag, else just
-/// after `<body …>`; `None` for HTML with neither (a fragment).
-pub fn insertion_point(html: &[u8]) -> Option<usize> {
-    after_start_tag(html, b"<main").or_else(|| after_start_tag(html, b"<body"))
-}
-
-/// The offset just past the first `<name …>` start tag (ASCII case-insensitive).
-fn after_start_tag(html: &[u8], open: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = html[from..]
-        .windows(open.len())
-        .position(|w| w.eq_ignore_ascii_case(open))
-    {
-        let start = from + i;
-        let next = html.get(start + open.len()).copied();
-        // `<main>` or `<main id=…>`, not `<mainframe>`.
-        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
-            let close = html[start..].iter().position(|&b| b == b'>')?;
-            return Some(start + close + 1);
-        }
-        from = start + open.len();
-    }
-    None
-}
-
 /// The banner for a page of the current site, over a period of `days` days.
-pub fn figures(page: &PageReport, days: i64) -> String {
+pub(crate) fn figures(page: &PageReport, days: i64) -> String {
     let mut h = String::with_capacity(2048);
     h.push_str(HEAD);
     h.push_str(
@@ -135,7 +111,7 @@ pub fn figures(page: &PageReport, days: i64) -> String {
 }
 
 /// A one-line banner for a ledger that exists but cannot be read.
-pub fn notice(message: &str) -> String {
+pub(crate) fn notice(message: &str) -> String {
     format!(
         "{HEAD}<aside class=\"helpsite-banner is-notice\" id=\"helpsite-banner\" \
          aria-label=\"Reply-link ledger (preview only)\"><p class=\"helpsite-banner-title\">\
@@ -182,21 +158,6 @@ mod tests {
             missing_anchors: Vec::new(),
             flags: vec![Flag::Unused],
         }
-    }
-
-    #[test]
-    fn goes_inside_main_else_body() {
-        let html = b"<html><body class=x><mainframe></mainframe><MAIN id=\"main\">text</MAIN>";
-        let at = insertion_point(html).unwrap();
-        assert_eq!(&html[at..at + 4], b"text");
-        let html = b"<html><body class=\"a\"><p>x</p>";
-        assert_eq!(&html[insertion_point(html).unwrap()..], b"<p>x</p>");
-        assert_eq!(insertion_point(b"<p>fragment</p>"), None);
-        assert_eq!(
-            insertion_point(b"<main"),
-            None,
-            "an unclosed tag is no place"
-        );
     }
 
     #[test]

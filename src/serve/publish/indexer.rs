@@ -19,11 +19,11 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use super::builder::Deferred;
 use super::failure;
-use super::state::AppState;
+use super::live::Live;
+use crate::serve::build::builder::Deferred;
 
-pub struct Indexer {
+pub(crate) struct Indexer {
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
 }
@@ -41,8 +41,8 @@ struct Mailbox {
 }
 
 impl Indexer {
-    /// Starts the thread; it publishes into `state` and reports errors like a failed build.
-    pub fn start(state: Arc<AppState>, root: &Path) -> io::Result<Indexer> {
+    /// Starts the thread; it publishes into `live` and reports errors like a failed build.
+    pub(crate) fn start(live: Arc<Live>, root: &Path) -> io::Result<Indexer> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .thread_name(|_| "helpsite-index-pool".into())
@@ -53,7 +53,7 @@ impl Indexer {
             let (shared, root) = (Arc::clone(&shared), root.to_path_buf());
             std::thread::Builder::new()
                 .name("helpsite-search-index".into())
-                .spawn(move || run(&shared, &pool, &state, &root))?
+                .spawn(move || run(&shared, &pool, &live, &root))?
         };
         Ok(Indexer {
             shared,
@@ -62,7 +62,7 @@ impl Indexer {
     }
 
     /// Hands over `job`, replacing any job still waiting; returns at once.
-    pub fn submit(&self, job: Deferred) {
+    pub(crate) fn submit(&self, job: Deferred) {
         let mut mailbox = self.shared.lock();
         mailbox.next = Some(job);
         self.shared.wake.notify_one();
@@ -107,9 +107,9 @@ impl Shared {
     }
 }
 
-fn run(shared: &Shared, pool: &rayon::ThreadPool, state: &AppState, root: &Path) {
+fn run(shared: &Shared, pool: &rayon::ThreadPool, live: &Live, root: &Path) {
     while let Some(job) = shared.next() {
-        if state
+        if live
             .publisher
             .index_version()
             .is_some_and(|served| job.version <= served)
@@ -122,7 +122,7 @@ fn run(shared: &Shared, pool: &rayon::ThreadPool, state: &AppState, root: &Path)
             Ok(update) => {
                 failure::print_all(&update.warnings);
                 let files = update.files.len();
-                let published = pool.install(|| state.publish(update));
+                let published = pool.install(|| live.publish(update));
                 if published.stale_index {
                     eprintln!(
                         "left out a search index of older content ({} ms): a newer one is served",
@@ -135,7 +135,7 @@ fn run(shared: &Shared, pool: &rayon::ThreadPool, state: &AppState, root: &Path)
                     );
                 }
             }
-            Err(diagnostics) => failure::fail(state, root, diagnostics),
+            Err(diagnostics) => failure::fail(live, root, diagnostics),
         }
     }
 }
@@ -146,7 +146,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::serve::builder::{IndexFiles, Update};
+    use crate::serve::build::builder::{IndexFiles, Update};
 
     const WAIT: Duration = Duration::from_secs(10);
 
@@ -175,9 +175,9 @@ mod tests {
         }
     }
 
-    fn wait_for_version(state: &AppState, version: u64) {
+    fn wait_for_version(live: &Live, version: u64) {
         let deadline = Instant::now() + WAIT;
-        while state.publisher.index_version() != Some(version) {
+        while live.publisher.index_version() != Some(version) {
             assert!(Instant::now() < deadline, "index {version} never published");
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -185,8 +185,8 @@ mod tests {
 
     #[test]
     fn a_waiting_job_is_replaced_by_a_newer_one_and_outdated_jobs_are_skipped() {
-        let state = Arc::new(AppState::default());
-        let indexer = Indexer::start(Arc::clone(&state), Path::new(".")).unwrap();
+        let live = Arc::new(Live::default());
+        let indexer = Indexer::start(Arc::clone(&live), Path::new(".")).unwrap();
         let (started_tx, started) = channel();
         let (go, gate) = channel();
         indexer.submit(job(2, &started_tx, Some(gate)));
@@ -196,7 +196,7 @@ mod tests {
         indexer.submit(job(4, &started_tx, None));
         go.send(()).unwrap();
         assert_eq!(started.recv_timeout(WAIT), Ok(4));
-        wait_for_version(&state, 4);
+        wait_for_version(&live, 4);
         // Content older than the served index is not indexed at all.
         indexer.submit(job(3, &started_tx, None));
         // Until the thread took it (else 5 would merely replace it in the mailbox).
@@ -205,9 +205,9 @@ mod tests {
         }
         indexer.submit(job(5, &started_tx, None));
         assert_eq!(started.recv_timeout(WAIT), Ok(5), "3 never ran");
-        wait_for_version(&state, 5);
+        wait_for_version(&live, 5);
         drop(indexer);
-        let site = state.site.load();
+        let site = live.site.load();
         assert!(
             site.get("search/4.pack").is_some(),
             "the index before stays"

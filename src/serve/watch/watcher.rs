@@ -26,7 +26,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 use super::change::{self, ChangeKind};
 
 /// Folders under the root whose contents are inputs.
-pub const INPUT_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
+pub(crate) const INPUT_DIRS: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// Quiet time that ends a batch of a few events (an editor save).
 const QUIET: Duration = Duration::from_millis(10);
@@ -41,7 +41,7 @@ const MAX_BATCH: Duration = Duration::from_secs(2);
 /// How often a blocked wait looks at the stop flag.
 const POLL: Duration = Duration::from_millis(100);
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     inner: RecommendedWatcher,
     rx: Receiver<notify::Result<Event>>,
     root: PathBuf,
@@ -53,7 +53,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching `root` (which should be canonical: events carry paths under it).
-    pub fn start(root: &Path) -> notify::Result<Watcher> {
+    pub(crate) fn start(root: &Path) -> notify::Result<Watcher> {
         let (tx, rx) = channel();
         let mut inner = notify::recommended_watcher(move |event| {
             // The receiver is gone only when the server stops.
@@ -78,7 +78,11 @@ impl Watcher {
     /// Blocks until events arrive, then collects until the quiet window passes with no input
     /// file left half-written. `None` once `stop` is set; an empty batch when `idle` passes
     /// with no event.
-    pub fn next_batch(&mut self, stop: &AtomicBool, idle: Option<Duration>) -> Option<Vec<Event>> {
+    pub(crate) fn next_batch(
+        &mut self,
+        stop: &AtomicBool,
+        idle: Option<Duration>,
+    ) -> Option<Vec<Event>> {
         let waiting = Instant::now();
         let first = loop {
             if stop.load(Ordering::Relaxed) {

@@ -18,14 +18,16 @@ use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
-use super::figures::{self, Figures};
-use super::snapshot::{Entry, Snapshot, reload_tag};
 use super::state::AppState;
 use super::urlpath::{self, Refused};
-use super::{api, assets, banner, events, report};
+use super::{api, assets, events};
+use crate::serve::ledger::figures::{self, Figures, FiguresCache};
+use crate::serve::ledger::{banner, report};
+use crate::serve::publish::live::Live;
+use crate::serve::publish::snapshot::{Entry, Snapshot, reload_tag};
 
 /// All routes. Everything outside `/_helpsite/` and `/api/` is the site.
-pub fn router(state: Arc<AppState>) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route("/_helpsite/events", get(events::stream_events))
         .route("/_helpsite/livereload.js", get(assets::script))
@@ -44,7 +46,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 async fn site_file(
-    State(state): State<Arc<AppState>>,
+    State(live): State<Arc<Live>>,
+    State(figures): State<Arc<FiguresCache>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -52,7 +55,7 @@ async fn site_file(
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(ALLOW, "GET, HEAD")]).into_response();
     }
-    let site = state.site.load_full();
+    let site = live.site.load_full();
     let raw = uri.path();
     let path = match urlpath::resolve(raw, &site.base_path) {
         Ok(Some(path)) => path,
@@ -65,7 +68,7 @@ async fn site_file(
     let file = path.file();
     if let Some(entry) = site.get(&file) {
         if let Some(at) = entry.banner_at
-            && let Some(banner) = page_banner(&state, &site, &file).await
+            && let Some(banner) = page_banner(&figures, &site, &file).await
         {
             return respond(&with_banner(entry, at, &banner), &headers);
         }
@@ -95,8 +98,8 @@ impl From<&Entry> for Served {
 }
 
 /// The ledger banner for the page at output path `file`, if the ledger has figures for it.
-async fn page_banner(state: &AppState, site: &Arc<Snapshot>, file: &str) -> Option<String> {
-    let figures = state.figures.get(state, site).await;
+async fn page_banner(figures: &FiguresCache, site: &Arc<Snapshot>, file: &str) -> Option<String> {
+    let figures = figures.get(site).await;
     match figures.as_ref() {
         Figures::Nothing => None,
         Figures::Unreadable(why) => Some(banner::notice(why)),

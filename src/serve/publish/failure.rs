@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use crate::diagnostics::Diagnostics;
 
-use super::events::Message;
+use super::hub::Message;
+use super::live::Live;
 use super::overlay;
-use super::state::AppState;
 
 /// Reports a failed build (or deferred work) on the terminal and in open pages' overlay.
-pub(super) fn fail(state: &AppState, root: &Path, mut diagnostics: Diagnostics) {
+pub(super) fn fail(live: &Live, root: &Path, mut diagnostics: Diagnostics) {
     diagnostics.sort();
     print_all(&diagnostics);
     eprintln!(
@@ -19,7 +19,7 @@ pub(super) fn fail(state: &AppState, root: &Path, mut diagnostics: Diagnostics) 
         diagnostics.error_count()
     );
     let payload = overlay::errors(&diagnostics, root);
-    state.hub.send(Message::Error(Arc::new(payload)));
+    live.hub.send(Message::Error(Arc::new(payload)));
 }
 
 pub(super) fn print_all(diagnostics: &Diagnostics) {

@@ -15,38 +15,38 @@ use std::time::Instant;
 
 use crate::diagnostics::Diagnostics;
 
-use super::builder::{SiteBuilder, Update};
-use super::change::{self, ChangeKind};
-use super::events::Message;
 use super::failure;
+use super::hub::{Message, url_of};
 use super::indexer::Indexer;
-use super::state::AppState;
+use super::live::Live;
+use crate::serve::build::builder::{SiteBuilder, Update};
+use crate::serve::watch::change::{self, ChangeKind};
 
-pub struct Rebuilder {
+pub(crate) struct Rebuilder {
     builder: Box<dyn SiteBuilder>,
-    state: Arc<AppState>,
+    live: Arc<Live>,
     root: PathBuf,
     indexer: Indexer,
 }
 
 impl Rebuilder {
     /// Also starts the search index thread, which stops when the rebuilder is dropped.
-    pub fn new(
+    pub(crate) fn new(
         builder: Box<dyn SiteBuilder>,
-        state: Arc<AppState>,
+        live: Arc<Live>,
         root: &Path,
     ) -> io::Result<Rebuilder> {
-        let indexer = Indexer::start(Arc::clone(&state), root)?;
+        let indexer = Indexer::start(Arc::clone(&live), root)?;
         Ok(Rebuilder {
             builder,
-            state,
+            live,
             root: root.to_path_buf(),
             indexer,
         })
     }
 
     /// The first build. Returns whether it succeeded (the server runs either way).
-    pub fn full(&mut self) -> bool {
+    pub(crate) fn full(&mut self) -> bool {
         let started = Instant::now();
         let result = self.builder.full();
         match result {
@@ -67,7 +67,7 @@ impl Rebuilder {
     }
 
     /// Handles one debounced batch of notify events.
-    pub fn events(&mut self, events: &[notify::Event]) {
+    pub(crate) fn events(&mut self, events: &[notify::Event]) {
         let classified = events.iter().flat_map(|e| change::classify(&self.root, e));
         let changes = change::coalesce(classified, |p| self.root.join(p).exists());
         if !changes.is_empty() {
@@ -76,7 +76,7 @@ impl Rebuilder {
     }
 
     /// Rebuilds for `changes` and tells open pages.
-    pub fn changes(&mut self, changes: &[ChangeKind]) {
+    pub(crate) fn changes(&mut self, changes: &[ChangeKind]) {
         let started = Instant::now();
         match self.builder.changed(changes) {
             Ok(update) => {
@@ -95,13 +95,13 @@ impl Rebuilder {
     }
 
     /// Whether the builder has work left from the last build.
-    pub fn has_deferred(&self) -> bool {
+    pub(crate) fn has_deferred(&self) -> bool {
         self.builder.has_deferred()
     }
 
     /// Hands the builder's deferred work to the search index thread, which swaps its output
     /// in without telling open pages. Returns at once.
-    pub fn deferred(&mut self) {
+    pub(crate) fn deferred(&mut self) {
         if let Some(job) = self.builder.deferred() {
             self.indexer.submit(job);
         }
@@ -111,11 +111,11 @@ impl Rebuilder {
     /// output files changed.
     fn publish(&mut self, update: Update, css_only: bool) -> usize {
         failure::print_all(&update.warnings);
-        let super::publish::Published {
+        let super::swap::Published {
             diff, base_path, ..
-        } = self.state.publish(update);
-        if self.state.hub.has_error() {
-            self.state.hub.send(Message::Ok);
+        } = self.live.publish(update);
+        if self.live.hub.has_error() {
+            self.live.hub.send(Message::Ok);
         }
         if diff.paths.is_empty() {
             return 0;
@@ -134,20 +134,17 @@ impl Rebuilder {
             .all(|p| p.ends_with(".css") || p.ends_with(".html"));
         let message = if css_only && only_sheets_and_pages && !sheets.is_empty() {
             Message::Css {
-                urls: sheets
-                    .iter()
-                    .map(|p| super::events::url_of(p, &base_path))
-                    .collect(),
+                urls: sheets.iter().map(|p| url_of(p, &base_path)).collect(),
             }
         } else {
             Message::reload(&diff.paths, &base_path)
         };
-        self.state.hub.send(message);
+        self.live.hub.send(message);
         diff.paths.len()
     }
 
     fn fail(&mut self, diagnostics: Diagnostics) {
-        failure::fail(&self.state, &self.root, diagnostics);
+        failure::fail(&self.live, &self.root, diagnostics);
     }
 }
 

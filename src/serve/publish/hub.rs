@@ -1,23 +1,11 @@
-//! Live reload: the messages sent to open pages, and the Server-Sent Events endpoint
-//! (`/_helpsite/events`) that carries them.
-//!
-//! Messages are broadcast only after the new snapshot is in place. A page that connects while
-//! the build is broken gets the error at once; one that connects with an out-of-date page
-//! (it was fetched just before a rebuild, or the server restarted) is told to reload.
+//! What open pages are told, and the fan-out that tells them: the rebuild and search index
+//! threads send [`Message`]s through the [`Hub`] only after the new snapshot is in place; the
+//! event stream of each open page (`http::events`) subscribes to it.
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use axum::extract::{Query, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream, StreamExt};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::broadcast;
-
-use super::state::AppState;
-use super::urlpath;
 
 /// What open pages are told.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,21 +37,10 @@ impl Message {
             urls: paths.iter().map(|p| url_of(p, base_path)).collect(),
         }
     }
-
-    fn to_event(&self) -> Event {
-        let (name, data) = match self {
-            Message::Reload { urls } => ("reload", json!({ "urls": urls })),
-            Message::ReloadAll => ("reload", json!({ "all": true })),
-            Message::Css { urls } => ("css", json!({ "urls": urls })),
-            Message::Error(errors) => ("error", (**errors).clone()),
-            Message::Ok | Message::Shutdown => ("ok", json!({})),
-        };
-        Event::default().event(name).data(data.to_string())
-    }
 }
 
 /// The site URL of an output path: `faq/index.html` → `/faq/`, `a.css` → `/a.css`.
-pub fn url_of(path: &str, base_path: &str) -> String {
+pub(crate) fn url_of(path: &str, base_path: &str) -> String {
     if path == "index.html" {
         return base_path.to_string();
     }
@@ -111,74 +88,17 @@ impl Hub {
             .is_some()
     }
 
-    fn subscribe(&self) -> (broadcast::Receiver<Message>, Option<Arc<Value>>) {
+    /// A receiver of what is sent from now on, and the current build error if any.
+    pub(crate) fn subscribe(&self) -> (broadcast::Receiver<Message>, Option<Arc<Value>>) {
         let error = self.error.lock().unwrap_or_else(|e| e.into_inner());
         (self.tx.subscribe(), error.clone())
-    }
-}
-
-/// Query of the events endpoint: the page that connects and the ETag it was served with.
-#[derive(Debug, Deserialize)]
-pub struct Connect {
-    path: Option<String>,
-    etag: Option<String>,
-}
-
-/// `GET /_helpsite/events`.
-pub async fn stream_events(
-    State(state): State<Arc<AppState>>,
-    Query(connect): Query<Connect>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let (rx, error) = state.hub.subscribe();
-    let mut first = vec![
-        Event::default()
-            .event("hello")
-            .data("{}")
-            .retry(Duration::from_millis(500)),
-    ];
-    if let (Some(path), Some(etag)) = (&connect.path, &connect.etag)
-        && is_stale(&state, path, etag)
-    {
-        first.push(
-            Message::Reload {
-                urls: vec![path.clone()],
-            }
-            .to_event(),
-        );
-    }
-    if let Some(error) = error {
-        first.push(Message::Error(error).to_event());
-    }
-    let live = stream::unfold(rx, |mut rx| async move {
-        match rx.recv().await {
-            Ok(Message::Shutdown) | Err(broadcast::error::RecvError::Closed) => None,
-            Ok(message) => Some((message.to_event(), rx)),
-            // Missed messages: reloading everything is always correct.
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                Some((Message::ReloadAll.to_event(), rx))
-            }
-        }
-    });
-    Sse::new(stream::iter(first).chain(live).map(Ok)).keep_alive(KeepAlive::default())
-}
-
-/// Whether the page at `path` (as in the address bar) is no longer what was served with `etag`.
-fn is_stale(state: &AppState, path: &str, etag: &str) -> bool {
-    let site = state.site.load();
-    let entry = match urlpath::resolve(path, &site.base_path) {
-        Ok(Some(p)) => site.get(&p.file()).or_else(|| site.get("404.html")),
-        _ => site.get("404.html"),
-    };
-    match entry {
-        Some(e) => e.etag.to_str().map(|t| t.trim_matches('"')).ok() != Some(etag),
-        // The bare not-found page has no ETag; anything else that vanished is stale.
-        None => !etag.is_empty(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn urls_of_output_paths() {

@@ -11,7 +11,7 @@
 
 use crate::diagnostics::Diagnostics;
 
-use super::change::ChangeKind;
+use crate::serve::watch::change::ChangeKind;
 
 /// The outcome of one successful build: output files to add or replace, files to drop.
 #[derive(Debug, Default)]

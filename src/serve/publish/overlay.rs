@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 const CONTEXT: usize = 2;
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct OverlayError {
+pub(crate) struct OverlayError {
     /// `error` or `warning`.
     pub severity: &'static str,
     /// Path relative to the site root, `/`-separated.
@@ -28,7 +28,7 @@ pub struct OverlayError {
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct SnippetLine {
+pub(crate) struct SnippetLine {
     pub line: usize,
     pub text: String,
     /// The line the diagnostic points at.
@@ -36,7 +36,7 @@ pub struct SnippetLine {
 }
 
 /// The overlay payload for `diagnostics`; source files are read under `root`.
-pub fn errors(diagnostics: &Diagnostics, root: &Path) -> serde_json::Value {
+pub(crate) fn errors(diagnostics: &Diagnostics, root: &Path) -> serde_json::Value {
     let errors: Vec<OverlayError> = diagnostics.iter().map(|d| to_overlay(d, root)).collect();
     serde_json::json!({ "errors": errors })
 }
@@ -65,7 +65,7 @@ fn to_overlay(d: &Diagnostic, root: &Path) -> OverlayError {
 }
 
 /// Lines `line - CONTEXT ..= line + CONTEXT` of `text` (1-based), the middle one marked.
-pub fn snippet(text: &str, line: usize) -> Vec<SnippetLine> {
+pub(crate) fn snippet(text: &str, line: usize) -> Vec<SnippetLine> {
     let first = line.saturating_sub(CONTEXT).max(1);
     text.lines()
         .enumerate()

@@ -1,14 +1,14 @@
 //! The site as served: an immutable map of output path to bytes, replaced as a whole.
 //!
 //! A rebuild prepares the next [`Snapshot`] on the side and swaps it in with one atomic store
-//! (under `publish.rs`'s lock, since the search index thread swaps too; the files are hashed
+//! (under `swap.rs`'s lock, since the search index thread swaps too; the files are hashed
 //! before it, see [`Hashed`]); requests hold an `Arc` of the snapshot they started with. So a reader never sees half a
 //! build, and the reload event, sent after the swap, can never race the write (the Zola,
 //! mdBook and Hugo bug the product notes call out).
 //!
 //! HTML entries carry the live-reload script tag, added here and only here: the build's own
 //! output never contains it. Pages also remember where the ledger banner goes
-//! ([`Entry::banner_at`]); the banner itself is added per request by [`super::banner`],
+//! ([`Entry::banner_at`]); the banner itself is added per request by `ledger::banner`,
 //! because its figures change with the ledger, not with the build.
 
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 use rayon::prelude::*;
 
-use super::builder::Update;
+use crate::serve::build::builder::Update;
 
 /// One servable file.
 #[derive(Debug)]
@@ -49,7 +49,7 @@ pub struct Snapshot {
 }
 
 /// An [`Update`] with its files hashed: the costly part of applying it, which can be done
-/// before taking the swap lock (see `publish.rs`).
+/// before taking the swap lock (see `swap.rs`).
 #[derive(Debug)]
 pub struct Hashed {
     files: Vec<(String, Vec<u8>, blake3::Hash)>,
@@ -221,7 +221,7 @@ impl Entry {
         let etag = &hex.as_str()[..20];
         let (body, banner_at) = if is_page(path, &bytes) {
             let body = inject_reload(bytes, etag);
-            let at = super::banner::insertion_point(&body);
+            let at = insertion_point(&body);
             (body, at)
         } else {
             (bytes, None)
@@ -250,7 +250,7 @@ fn is_page(path: &str, bytes: &[u8]) -> bool {
 /// The tag the preview server adds to every HTML page. `data-etag` lets the script ask, when it
 /// connects, whether the page changed since it was fetched (a rebuild that finished between the
 /// page load and the event stream's connection, or a server restart).
-pub fn reload_tag(etag: &str) -> String {
+pub(crate) fn reload_tag(etag: &str) -> String {
     format!("<script src=\"/_helpsite/livereload.js\" data-etag=\"{etag}\" defer></script>")
 }
 
@@ -266,7 +266,7 @@ fn inject_reload(mut html: Vec<u8>, etag: &str) -> Vec<u8> {
 }
 
 /// Content type by extension. Text types say UTF-8, which is what the build writes.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
@@ -288,9 +288,49 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// Where the banner goes in a served page: just after the `<main …>` start tag, else just
+/// after `<body …>`; `None` for HTML with neither (a fragment).
+pub(crate) fn insertion_point(html: &[u8]) -> Option<usize> {
+    after_start_tag(html, b"<main").or_else(|| after_start_tag(html, b"<body"))
+}
+
+/// The offset just past the first `<name …>` start tag (ASCII case-insensitive).
+fn after_start_tag(html: &[u8], open: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = html[from..]
+        .windows(open.len())
+        .position(|w| w.eq_ignore_ascii_case(open))
+    {
+        let start = from + i;
+        let next = html.get(start + open.len()).copied();
+        // `<main>` or `<main id=…>`, not `<mainframe>`.
+        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
+            let close = html[start..].iter().position(|&b| b == b'>')?;
+            return Some(start + close + 1);
+        }
+        from = start + open.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn goes_inside_main_else_body() {
+        let html = b"<html><body class=x><mainframe></mainframe><MAIN id=\"main\">text</MAIN>";
+        let at = insertion_point(html).unwrap();
+        assert_eq!(&html[at..at + 4], b"text");
+        let html = b"<html><body class=\"a\"><p>x</p>";
+        assert_eq!(&html[insertion_point(html).unwrap()..], b"<p>x</p>");
+        assert_eq!(insertion_point(b"<p>fragment</p>"), None);
+        assert_eq!(
+            insertion_point(b"<main"),
+            None,
+            "an unclosed tag is no place"
+        );
+    }
 
     fn update(files: &[(&str, &str)], removed: &[&str], complete: bool) -> Update {
         Update {

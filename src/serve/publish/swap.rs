@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
 
-use super::builder::{IndexFiles, Update};
 use super::snapshot::{Diff, Hashed, Snapshot};
+use crate::serve::build::builder::{IndexFiles, Update};
 
 /// The swap lock, and the served index's generations under it.
 #[derive(Debug, Default)]

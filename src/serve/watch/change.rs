@@ -57,7 +57,7 @@ enum Effect {
 
 /// Maps one notify event to the changes it stands for (one per path; a rename carrying both
 /// paths gives the removal of the old one and the addition of the new one).
-pub fn classify(root: &Path, event: &notify::Event) -> Vec<ChangeKind> {
+pub(crate) fn classify(root: &Path, event: &notify::Event) -> Vec<ChangeKind> {
     let effects: Vec<Effect> = match event.kind {
         EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
             vec![Effect::Removed, Effect::Added]
@@ -174,7 +174,7 @@ fn is_ignored(rel: &Path) -> bool {
 /// and was added somewhere in the batch is `PageAdded` (a rename-and-replace save looks like
 /// that too; the builder treats a known page as edited), one that exists otherwise is `Page`,
 /// and one that is gone is `PageRemoved`.
-pub fn coalesce(
+pub(crate) fn coalesce(
     changes: impl IntoIterator<Item = ChangeKind>,
     exists: impl Fn(&Path) -> bool,
 ) -> Vec<ChangeKind> {

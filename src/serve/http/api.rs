@@ -16,10 +16,10 @@ use helpsite_search::manifest::{MANIFEST_NAME, Manifest};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::state::AppState;
+use crate::serve::publish::live::Live;
 
 #[derive(Debug, Deserialize)]
-pub struct SearchParams {
+pub(crate) struct SearchParams {
     #[serde(default)]
     pub q: String,
     pub limit: Option<usize>,
@@ -37,11 +37,12 @@ impl std::fmt::Debug for EngineCache {
     }
 }
 
-pub async fn search(
-    State(state): State<Arc<AppState>>,
+pub(crate) async fn search(
+    State(live): State<Arc<Live>>,
+    State(cache): State<Arc<EngineCache>>,
     Query(params): Query<SearchParams>,
 ) -> Response {
-    let engine = match engine(&state) {
+    let engine = match engine(&live, &cache) {
         Ok(engine) => engine,
         Err((status, message)) => {
             return (status, Json(json!({ "error": message, "query": params.q }))).into_response();
@@ -56,15 +57,15 @@ pub async fn search(
     Json(engine.search(&query)).into_response()
 }
 
-fn engine(state: &AppState) -> Result<Arc<Engine>, (StatusCode, String)> {
-    let site = state.site.load_full();
+fn engine(live: &Live, cache: &EngineCache) -> Result<Arc<Engine>, (StatusCode, String)> {
+    let site = live.site.load_full();
     let file = |name: &str| site.get(&format!("search/{name}")).map(|e| e.body.clone());
     let manifest_json = file(MANIFEST_NAME).ok_or((
         StatusCode::NOT_FOUND,
         "this site has no search index (search is off in `site.yaml`, or the build has errors)"
             .to_string(),
     ))?;
-    let mut cache = state.search.0.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cache = cache.0.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((key, engine)) = cache.as_ref()
         && *key == manifest_json
     {

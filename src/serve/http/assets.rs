@@ -21,18 +21,18 @@ fn asset(content_type: &'static str, text: &'static str) -> impl IntoResponse {
     )
 }
 
-pub async fn script() -> impl IntoResponse {
+pub(crate) async fn script() -> impl IntoResponse {
     asset(JS, SCRIPT)
 }
 
-pub async fn style() -> impl IntoResponse {
+pub(crate) async fn style() -> impl IntoResponse {
     asset(CSS, STYLE)
 }
 
-pub async fn banner_script() -> impl IntoResponse {
+pub(crate) async fn banner_script() -> impl IntoResponse {
     asset(JS, BANNER_SCRIPT)
 }
 
-pub async fn banner_style() -> impl IntoResponse {
+pub(crate) async fn banner_style() -> impl IntoResponse {
     asset(CSS, BANNER_STYLE)
 }
