@@ -238,3 +238,67 @@ fn issue_13_an_output_that_is_a_link_keeps_serving_every_build() {
         );
     }
 }
+
+#[test]
+fn issue_13_two_pages_with_one_url_are_an_error_naming_both() {
+    let site = SiteTest::fixture("basic");
+    site.build();
+    site.write("content/dupe.md", "---\ntitle: Dupe\n---\nOne.\n")
+        .write(
+            "content/dupe/_index.md",
+            "---\ntitle: Dupe section\n---\nTwo.\n",
+        );
+    let run = site.build_fails();
+    assert!(
+        run.stderr.contains(
+            "error: content/dupe.md: the page's URL `/dupe/` is also the URL of `content/dupe/_index.md`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.output_exists("dupe/index.html"));
+    assert_eq!(site.run(&["check"]).code, 1);
+}
+
+#[test]
+fn issue_13_copied_files_on_generated_paths_are_errors_naming_both() {
+    let site = SiteTest::fixture("basic");
+    site.build();
+    let sitemap = site.output("sitemap.xml");
+    site.write("content/sitemap.xml", "<mine/>")
+        .write("content/_helpsite/pages.json", "{}")
+        .write("content/search/index-x.pack", "x")
+        .write("content/extra.css", "/* not the static one */")
+        .write("static/404.html", "mine")
+        .write("static/search/manifest.json", "{}")
+        .write("content/search/notes.txt", "fine: no generated name");
+    // `static/extra.css` is published under its hashed name, so `content/extra.css` is free.
+    let run = site.build_fails();
+    for needle in [
+        "error: content/sitemap.xml: the file's output path `sitemap.xml` collides with the sitemap `sitemap.xml` the build generates",
+        "error: content/_helpsite/pages.json: the file's output path `_helpsite/pages.json` collides with helpsite's own data in `_helpsite/`",
+        "error: content/search/index-x.pack: the file's output path `search/index-x.pack` collides with the search page or index file",
+        "error: static/404.html: the static file's output path `404.html` collides with the not-found page `404.html` the build generates",
+        "error: static/search/manifest.json: the static file's output path `search/manifest.json` collides with the search page or index file",
+    ] {
+        assert!(run.stderr.contains(needle), "{needle}\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("notes.txt"), "{}", run.stderr);
+    assert!(!run.stderr.contains("extra.css"), "{}", run.stderr);
+    assert_eq!(site.output("sitemap.xml"), sitemap);
+}
+
+#[test]
+fn issue_13_a_content_file_on_a_static_files_path_is_an_error_naming_both() {
+    let site = SiteTest::fixture("basic");
+    site.write("static/img/logo.png", "static logo")
+        .write("content/img/logo.png", "content logo");
+    let run = site.build_fails();
+    assert!(
+        run.stderr.contains(
+            "error: content/img/logo.png: the file's output path `img/logo.png` collides with the static file `static/img/logo.png`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
