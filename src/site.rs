@@ -76,7 +76,31 @@ impl Site {
             replies: HashMap::new(),
         };
         site.index();
+        diagnostics.extend(site.shared_urls());
         (Some(site), diagnostics)
+    }
+
+    /// Two pages with one URL (`dupe.md` and `dupe/_index.md`): one would silently replace the
+    /// other in the output and appear twice in the sitemap (issue 13). An error at the later
+    /// file, naming the earlier one.
+    fn shared_urls(&self) -> Vec<Diagnostic> {
+        let mut first: HashMap<&str, &Page> = HashMap::new();
+        let mut out = Vec::new();
+        for page in self.pages() {
+            match first.get(page.url.as_str()) {
+                Some(earlier) => out.push(
+                    Diagnostic::error(format!(
+                        "the page's URL `{}` is also the URL of `{}`",
+                        page.url,
+                        earlier.file.display()
+                    ))
+                    .at(&page.file)
+                    .hint("each URL is one page: rename or move one of the two files"),
+                ),
+                None => _ = first.insert(&page.url, page),
+            }
+        }
+        out
     }
 
     fn index(&mut self) {

@@ -7,12 +7,12 @@
 pub mod front_matter;
 pub mod new;
 pub mod url;
+mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -129,7 +129,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Diagnostics
         );
         return (Content::default(), diagnostics);
     }
-    let walked = walk(&dir, &mut diagnostics);
+    let walked = walk::walk(root, &dir, &mut diagnostics);
     let parsed: Vec<Result<Option<Page>, Vec<Diagnostic>>> = walked
         .markdown
         .par_iter()
@@ -172,51 +172,6 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Diagnostics
         },
         diagnostics,
     )
-}
-
-struct Walked {
-    dirs: Vec<String>,
-    markdown: Vec<String>,
-    other: Vec<String>,
-}
-
-/// Sorted walk; hidden files and folders (`.git`, editor swap files) are skipped.
-fn walk(dir: &Path, diagnostics: &mut Diagnostics) -> Walked {
-    let mut walked = Walked {
-        dirs: vec![],
-        markdown: vec![],
-        other: vec![],
-    };
-    let entries = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error("cannot read `content/`").cause(e.to_string()));
-                continue;
-            }
-        };
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .expect("walk stays under content/");
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if entry.file_type().is_dir() {
-            walked.dirs.push(rel);
-        } else if rel.ends_with(".md") {
-            walked.markdown.push(rel);
-        } else {
-            walked.other.push(rel);
-        }
-    }
-    walked
 }
 
 /// Reads and renders one page; `Ok(None)` for a draft left out of this build.

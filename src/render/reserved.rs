@@ -7,6 +7,11 @@
 //! JS, other static files) and the files copied from `content/`. An alias there would overwrite
 //! that file, or be overwritten, depending on the order of writing; so it is an error, named at
 //! the alias's line like a collision with a page. `docs/writing.md` lists the paths for writers.
+//!
+//! [`check`] also keeps the copied files apart (issue 13): a file of `content/` or `static/` at
+//! a path the build generates (`sitemap.xml`, `_helpsite/pages.json`, the search index), and a
+//! file of `content/` at the path of a static file, would silently replace one another, so each
+//! is an error naming both sources.
 
 use std::collections::HashMap;
 
@@ -82,11 +87,78 @@ fn fixed(path: &str) -> Option<String> {
         .map(|(folder, what)| format!("{what} in `{folder}`"))
 }
 
-/// Every alias and page that lands on a path the build [`Reserved::claim`]s.
+/// What the build generates at `path`, among the paths a copied file (from `content/` or
+/// `static/`) could take, described for an error message. Unlike pages, copied files may live
+/// in `search/` (the theme's search scripts do): only the generated names there are taken.
+fn generated(path: &str) -> Option<String> {
+    if let Some((name, what)) = FILES.iter().find(|(name, _)| *name == path) {
+        return Some(format!("{what} `{name}` the build generates"));
+    }
+    if path.starts_with("_helpsite/") {
+        return Some("helpsite's own data in `_helpsite/`".to_string());
+    }
+    let in_search = path.strip_prefix("search/")?;
+    (in_search == "index.html"
+        || in_search == helpsite_search::manifest::MANIFEST_NAME
+        || in_search.starts_with("index-"))
+    .then(|| format!("the search page or index file `{path}` the build generates"))
+}
+
+/// Where the static file `name` (a path under `static/`) comes from: the site's own `static/`,
+/// else its theme's.
+fn static_source(site: &Site, name: &str) -> String {
+    let own = std::path::Path::new("static").join(name);
+    if site.root.join(&own).is_file() {
+        return own.display().to_string();
+    }
+    format!("themes/{}/static/{name}", site.config.theme)
+}
+
+/// Copied files on a generated path, and content files on a static file's path.
+fn check_files(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
+    let base = site.config.base_path();
+    let hint = "rename or move the file: the build writes that path itself (see \"Reserved paths\" in `docs/writing.md`)";
+    let mut out = Vec::new();
+    let mut statics: HashMap<String, &str> = HashMap::new();
+    for (name, published) in renderer.asset_urls() {
+        let path = url::output_path(base, published);
+        if let Some(what) = generated(&path) {
+            out.push(
+                Diagnostic::error(format!(
+                    "the static file's output path `{path}` collides with {what}"
+                ))
+                .at(static_source(site, name))
+                .hint(hint),
+            );
+        }
+        statics.insert(path, name);
+    }
+    for (path, _) in &site.content.files {
+        let file = format!("content/{path}");
+        let clash = generated(path).or_else(|| {
+            statics
+                .get(path)
+                .map(|name| format!("the static file `{}`", static_source(site, name)))
+        });
+        if let Some(what) = clash {
+            out.push(
+                Diagnostic::error(format!(
+                    "the file's output path `{path}` collides with {what}"
+                ))
+                .at(file)
+                .hint(hint),
+            );
+        }
+    }
+    out
+}
+
+/// Every alias and page that lands on a path the build [`Reserved::claim`]s, and every copied
+/// file that lands on a generated or static one.
 pub fn check(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
     let reserved = Reserved::new(site, renderer);
     let base = site.config.base_path();
-    let mut out = Vec::new();
+    let mut out = check_files(site, renderer);
     for page in site.pages() {
         if let Some(what) = reserved.claim(&url::output_path(base, &page.url)) {
             out.push(
@@ -138,6 +210,26 @@ mod tests {
             "404/index.html",
         ] {
             assert_eq!(fixed(path), None, "{path}");
+        }
+    }
+
+    /// Copied files may sit in `search/` beside the theme's scripts, never on a generated name.
+    #[test]
+    fn generated_paths_for_copied_files() {
+        for path in [
+            NOT_FOUND,
+            SITEMAP,
+            ROBOTS,
+            super::super::extras::PAGES_JSON,
+            "_helpsite/manifest.tsv",
+            "search/index.html",
+            "search/manifest.json",
+            "search/index-0123.pack",
+        ] {
+            assert!(generated(path).is_some(), "{path}");
+        }
+        for path in ["search/search-ui.js", "img/404.html", "sitemap.xml.bak"] {
+            assert_eq!(generated(path), None, "{path}");
         }
     }
 }
