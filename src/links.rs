@@ -107,19 +107,21 @@ fn own_theme(site: &Site) -> Option<crate::render::theme::Theme> {
 /// the theme's `search.html`; a theme that links there without one would send every search to a
 /// 404, so that is an error.
 fn missing_search_page(site: &Site) -> Option<Diagnostic> {
-    if !site.config.search.enabled {
+    let name = &site.config.theme;
+    let page = crate::render::reserved::SEARCH_PAGE;
+    let on_disk = |dir: std::path::PathBuf| dir.join("templates").join(page).is_file();
+    // The usual case answers from two file checks, without reading the theme.
+    if !site.config.search.enabled
+        || on_disk(site.root.clone())
+        || on_disk(site.root.join("themes").join(name))
+    {
         return None;
     }
     let theme = own_theme(site)?;
     let links_there = theme.templates.values().any(|t| t.text.contains("search/"));
-    if theme
-        .templates
-        .contains_key(crate::render::reserved::SEARCH_PAGE)
-        || !links_there
-    {
+    if theme.templates.contains_key(page) || !links_there {
         return None;
     }
-    let name = &site.config.theme;
     Some(
         Diagnostic::error(format!(
             "theme `{name}` links to `{}search/` but has no `search.html`, so that page would be a 404",
