@@ -3,7 +3,8 @@
 //! come back as diagnostics with file and line, all of them at once. The Markdown pass's
 //! warnings (foreign template syntax) are reported here with each page's links, so a warning
 //! never keeps a page from loading; and a site without the contact page the theme's "Write a
-//! support request" button needs gets a warning (the theme leaves the button out).
+//! support request" button needs gets a warning (the theme leaves the button out), a theme
+//! whose search box leads to a search page it cannot render an error.
 //!
 //! [`resolve_url`] answers "does this site URL still lead somewhere, and where?"; the reply-link
 //! ledger's guard (issue 5) asks it for every URL ever sent to a customer.
@@ -89,7 +90,46 @@ pub fn check_site_wide(site: &Site) -> Vec<Diagnostic> {
     check_aliases(site, &mut out);
     check_nav(site, &mut out);
     out.extend(missing_contact_page(site));
+    out.extend(missing_search_page(site));
     out
+}
+
+/// A site's own theme (`themes/<name>/`, with the site's overrides), or `None` for the default
+/// theme, whose templates link to `/contact/` and have `search.html`.
+fn own_theme(site: &Site) -> Option<crate::render::theme::Theme> {
+    if !site.root.join("themes").join(&site.config.theme).is_dir() {
+        return None;
+    }
+    crate::render::theme::load(&site.root, &site.config.theme).ok()
+}
+
+/// With search on, a theme's search box sends readers to `/search/`, which the build writes from
+/// the theme's `search.html`; a theme that links there without one would send every search to a
+/// 404, so that is an error.
+fn missing_search_page(site: &Site) -> Option<Diagnostic> {
+    let name = &site.config.theme;
+    let page = crate::render::reserved::SEARCH_PAGE;
+    let on_disk = |dir: std::path::PathBuf| dir.join("templates").join(page).is_file();
+    // The usual case answers from two file checks, without reading the theme.
+    if !site.config.search.enabled
+        || on_disk(site.root.clone())
+        || on_disk(site.root.join("themes").join(name))
+    {
+        return None;
+    }
+    let theme = own_theme(site)?;
+    let links_there = theme.templates.values().any(|t| t.text.contains("search/"));
+    if theme.templates.contains_key(page) || !links_there {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!(
+            "theme `{name}` links to `{}search/` but has no `search.html`, so that page would be a 404",
+            site.config.base_path()
+        ))
+        .at(format!("themes/{name}/templates/search.html"))
+        .hint("add `templates/search.html` (start from the default theme's), or turn search off with `search: {enabled: false}` in site.yaml"),
+    )
 }
 
 /// The URL of the support-request composer the theme links to from every page.
@@ -108,6 +148,11 @@ pub fn has_contact_page(site: &Site) -> bool {
 fn missing_contact_page(site: &Site) -> Option<Diagnostic> {
     if has_contact_page(site) {
         return None;
+    }
+    if own_theme(site)
+        .is_some_and(|theme| !theme.templates.values().any(|t| t.text.contains("contact")))
+    {
+        return None; // the site's theme has no such button
     }
     let left_out = match site.left_out("contact.md") {
         Some(LeftOut::Failed) => return None,

@@ -390,3 +390,23 @@ fn missing_contact_page_is_a_warning_and_the_button_is_left_out() {
         "<a class=\"button\" href=\"/contact/?page=/faq/\">Write a support request</a>",
     );
 }
+
+/// A site's own theme whose search box leads to `/search/` but that has no `search.html` is an
+/// error naming the missing template, not a 404 behind every search.
+#[test]
+fn own_theme_without_a_search_page_is_an_error() {
+    let site = basic();
+    let default = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    for entry in walkdir::WalkDir::new(&default) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(&default).unwrap();
+        if entry.file_type().is_file() && rel != std::path::Path::new("templates/search.html") {
+            let dest = site.root.join("themes/mine").join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}theme: mine\n"));
+    insta::assert_snapshot!(site.build_fails().stderr);
+}
