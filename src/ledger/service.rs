@@ -75,6 +75,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Connection limits and timeouts ([`Limits::request_timeout`] applies to the router).
     pub limits: Limits,
+    /// How long a post waits for its commit before answering `202` ([`QUEUE_WAIT`]).
+    pub queue_wait: Duration,
 }
 
 /// A row on its way to the writer thread.
@@ -311,7 +313,7 @@ async fn post_feedback(
             );
         }
     }
-    match tokio::time::timeout(QUEUE_WAIT, done_rx).await {
+    match tokio::time::timeout(s.queue_wait, done_rx).await {
         Ok(Ok(true)) => {
             (StatusCode::CREATED, Json(serde_json::json!({ "ok": true }))).into_response()
         }
