@@ -5,8 +5,8 @@ Two phases per binary, each printing figures (nothing is asserted):
 
 1. idle: HOLD connections (default 3,000) are opened from 120 loopback addresses (127.0.1.x, 25
    each, under the per-address cap) and send nothing; whenever the server closes one it is
-   opened again, as a slowloris client does. Meanwhile a reader posts RATE answers per second
-   from 127.0.0.1 for SECONDS. Prints posts answered 201, latency p50/p99, how many connections
+   opened again, as a slowloris client does (in a process of their own). Meanwhile a reader
+   posts RATE answers per second from 127.0.0.1 for SECONDS. Prints posts answered 201, latency p50/p99, how many connections
    were held, and the server's RSS during and after.
 2. ingest: while `feedback ingest-mail` runs on a generated mbox (MESSAGES, default 100,000;
    one write transaction for its whole run), the reader posts at RATE per second until the
@@ -19,6 +19,7 @@ Needs only Python 3 (asyncio). The server runs with a high --rate so the per-cli
 does not count: the reader is one address.
 """
 import asyncio
+import multiprocessing
 import os
 import resource
 import shutil
@@ -121,30 +122,48 @@ def summary(results):
     return counts, p50, p99
 
 
+def hold_process(port, count, held, stop):
+    """Runs the holders in their own process, so their reconnects never delay the reader."""
+    async def run():
+        box = [0]
+        flag = asyncio.Event()
+        tasks = [asyncio.create_task(holder(port, f"127.0.1.{1 + i // 25}", flag, box))
+                 for i in range(count)]
+        while not stop.is_set():
+            held.value = box[0]
+            await asyncio.sleep(0.2)
+        flag.set()
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE)[1:] * 2)
+    asyncio.run(run())
+
+
 async def idle_phase(binary):
     root = site()
     proc, port = start(binary, root)
-    stop = asyncio.Event()
-    held = [0]
-    holders = [asyncio.create_task(holder(port, f"127.0.1.{1 + i // 25}", stop, held))
-               for i in range(HOLD)]
-    await asyncio.sleep(3)
-    at_start = held[0]
+    held = multiprocessing.Value("i", 0)
+    stop = multiprocessing.Event()
+    holders = multiprocessing.Process(target=hold_process, args=(port, HOLD, held, stop))
+    holders.start()
+    await asyncio.sleep(4)
+    at_start = held.value
     samples = []
+    done = asyncio.Event()
 
     async def watch():
-        while not stop.is_set():
-            samples.append(held[0])
+        while not done.is_set():
+            samples.append(held.value)
             await asyncio.sleep(0.5)
 
     watcher = asyncio.create_task(watch())
     results = await reader(port, SECONDS)
     rss_during = rss_mib(proc.pid)
+    done.set()
+    await watcher
     stop.set()
-    await asyncio.sleep(0.1)
-    for h in holders:
-        h.cancel()
-    await asyncio.gather(*holders, watcher, return_exceptions=True)
+    holders.join()
     await asyncio.sleep(2)
     rss_after = rss_mib(proc.pid)
     proc.terminate()

@@ -212,6 +212,7 @@ fn run_inner(args: &FeedbackArgs) -> Result<Diagnostics, Diagnostics> {
                     max_per_ip: (!trust_forwarded_for).then_some(*max_connections_per_ip as usize),
                     ..Limits::default()
                 },
+                queue_wait: service::QUEUE_WAIT,
             };
             serve(settings, ledger, (*bind, *port).into()).map_err(one)?;
             Ok(Diagnostics::default())

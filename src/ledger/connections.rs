@@ -164,6 +164,15 @@ async fn connection(
     limits: Limits,
     stop: &mut watch::Receiver<bool>,
 ) {
+    // hyper allocates its read buffer as soon as it serves a connection; one that has sent
+    // nothing yet costs only this task until its first byte (or the header timeout).
+    let first_byte = tokio::select! {
+        ready = tokio::time::timeout(limits.header_timeout, stream.readable()) => matches!(ready, Ok(Ok(()))),
+        _ = stop.wait_for(|stopped| *stopped) => false,
+    };
+    if !first_byte {
+        return;
+    }
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let mut req = req.map(Body::new);
         req.extensions_mut().insert(ConnectInfo(peer));

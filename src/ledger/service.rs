@@ -17,7 +17,7 @@
 //! commits whatever has queued up in one transaction and only then lets the requests answer
 //! `201`: a `201` means the row is on disk, and batching keeps up with bursts. While something
 //! else holds the ledger's write lock (an ingest is one transaction, and may take seconds), rows
-//! wait in the writer's bounded queue: a request waits at most [`QUEUE_WAIT`] for its commit and
+//! wait in the writer's bounded queue: a request waits at most [`QUEUE_WAIT`] (0.2 s) for its commit and
 //! then answers `202 {"ok": true, "queued": true}`, and the row is committed as soon as the lock
 //! is free. A full queue answers `503` with `Retry-After`.
 //!
@@ -55,7 +55,7 @@ const MAX_BATCH: usize = 1024;
 /// Rows waiting for the writer, at most; past that a post is answered `503`.
 const QUEUE: usize = 16 * 1024;
 /// How long a request waits for its row's commit before answering `202` (queued).
-pub const QUEUE_WAIT: Duration = Duration::from_millis(500);
+pub const QUEUE_WAIT: Duration = Duration::from_millis(200);
 /// How long each of the writer's tries waits for the write lock; it tries until it gets it,
 /// and a short wait lets it say promptly that the ledger is locked.
 const LOCK_WAIT: Duration = Duration::from_millis(250);
@@ -75,6 +75,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Connection limits and timeouts ([`Limits::request_timeout`] applies to the router).
     pub limits: Limits,
+    /// How long a post waits for its commit before answering `202` ([`QUEUE_WAIT`]).
+    pub queue_wait: Duration,
 }
 
 /// A row on its way to the writer thread.
@@ -311,7 +313,7 @@ async fn post_feedback(
             );
         }
     }
-    match tokio::time::timeout(QUEUE_WAIT, done_rx).await {
+    match tokio::time::timeout(s.queue_wait, done_rx).await {
         Ok(Ok(true)) => {
             (StatusCode::CREATED, Json(serde_json::json!({ "ok": true }))).into_response()
         }

@@ -26,6 +26,8 @@ fn settings(per_second: u32, burst: u32) -> Settings {
         burst: NonZeroU32::new(burst).unwrap(),
         trust_forwarded_for: false,
         limits: Limits::default(),
+        // These tests check `201`s: a loaded machine must not turn them into `202`s.
+        queue_wait: std::time::Duration::from_secs(30),
     }
 }
 

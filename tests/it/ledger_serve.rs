@@ -139,9 +139,13 @@ async fn idle_connections_are_capped_and_closed_while_posts_are_answered() {
     }
     assert_eq!(closed_at_once, 8, "connections over the per-address cap");
 
-    // A reader's post is answered at once meanwhile.
+    // A reader's post is answered at once meanwhile (`202` if the commit is slow to come on a
+    // loaded machine: stored all the same).
     let (status, took) = post(addr, Ipv4Addr::new(127, 0, 0, 1), Duration::from_secs(5)).await;
-    assert!(status.starts_with("HTTP/1.1 201"), "{status}");
+    assert!(
+        status.starts_with("HTTP/1.1 201") || status.starts_with("HTTP/1.1 202"),
+        "{status}"
+    );
     assert!(took < Duration::from_secs(2), "{took:?}");
 
     // The header timeout (5 s) closes every held connection.
