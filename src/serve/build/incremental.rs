@@ -174,9 +174,6 @@ impl Incremental {
                         alias_urls.insert(content::url::alias_url(base, alias));
                     }
                     model.site.replace_page(i, page);
-                    if let Some(docs) = &mut model.docs {
-                        docs[i] = page_docs(&model.site, &model.site.pages()[i]);
-                    }
                     edited.push(i);
                 }
             }
@@ -192,6 +189,12 @@ impl Incremental {
             ..
         } = model;
         checks.after_edit(site, renderer, &edited, &effects, &preview_ledger);
+        // After the checks: the ledger hook may have counted the replies to the pages again.
+        if let Some(docs) = &mut model.docs {
+            for &i in &edited {
+                docs[i] = page_docs(&model.site, &model.site.pages()[i]);
+            }
+        }
         let mut diagnostics = Diagnostics::default();
         if effects.nav {
             model.renderer.refresh(&model.site);
