@@ -397,8 +397,11 @@ impl SiteBuilder for Incremental {
                 // with an empty index, so no older index is published after it.
                 let paths = match &docs {
                     None => Some(Vec::new()),
-                    Some(docs) => match search_index::files_of(&flatten(docs), &*self.search.store)
-                    {
+                    Some(docs) => match search_index::files_of(
+                        &flatten(docs),
+                        &site.config.search.synonyms,
+                        &*self.search.store,
+                    ) {
                         Ok((_, files)) => {
                             let paths = files.iter().map(|(p, _)| p.clone()).collect();
                             for (path, bytes) in files {
@@ -462,8 +465,9 @@ impl SiteBuilder for Incremental {
         let store = Arc::clone(&self.search.store);
         let version = self.search.version;
         let base_path = model.site.config.base_path().to_string();
+        let synonyms = model.site.config.search.synonyms.clone();
         let work = move || {
-            let (_, files) = search_index::files_of(&flatten(&docs), &*store)
+            let (_, files) = search_index::files_of(&flatten(&docs), &synonyms, &*store)
                 .map_err(|d| Diagnostics(vec![d]))?;
             let paths = files.iter().map(|(p, _)| p.clone()).collect();
             Ok(Update {
