@@ -89,6 +89,7 @@ pub(crate) fn plan(
             let typing = parsed.prefix_last && i == last;
             let variants = variants(w, typing, searcher, f, analyzers);
             df = df.min(variants.keys().map(|s| doc_freq(searcher, f, s)).sum());
+            stems.extend(variants.keys().cloned());
             typed_stems.push(w.stem.clone());
             typed.push(group(f, &variants));
         }
@@ -182,7 +183,8 @@ fn doc_freq(searcher: &Searcher, f: &Fields, stem: &str) -> u64 {
 /// the query's weight, each group weighing its inverse document frequency (BM25's). Half the
 /// words is not enough when the missing ones are the rare ones: "cancel my subscription" on a
 /// site that never says "subscription" must not find a page for its "cancel" and "my". `None`
-/// (no condition) beyond [`MAX_WEIGHED`] groups, where the subsets would be too many.
+/// (no condition) for two groups, and beyond [`MAX_WEIGHED`], where the subsets would be too
+/// many.
 fn weighed(
     groups: &[Box<dyn TantivyQuery>],
     dfs: &[u64],
@@ -190,7 +192,8 @@ fn weighed(
     docs: u64,
 ) -> Option<Box<dyn TantivyQuery>> {
     let n = groups.len();
-    if n > MAX_WEIGHED || dfs.len() != n {
+    // Of two words, one is enough as before: the condition would leave no fallback at all.
+    if !(3..=MAX_WEIGHED).contains(&n) || dfs.len() != n {
         return None;
     }
     let idf = |df: u64| {

@@ -229,7 +229,7 @@ mod tests {
         assert_eq!(
             spans(&s, "Texts not sent"),
             [
-                (0..1, vec!["txt".to_string(), "sms".to_string()]),
+                (0..1, vec!["sms".to_string(), "txt".to_string()]),
                 (1..2, vec![]),
                 (2..3, vec![])
             ]
@@ -238,7 +238,7 @@ mod tests {
             spans(&s, "cannot sign in"),
             [
                 (0..1, vec![]),
-                (1..3, vec!["login".to_string(), "log in".to_string()])
+                (1..3, vec!["log in".to_string(), "login".to_string()])
             ]
         );
         // "logged in" stems to "log in".
