@@ -50,18 +50,19 @@ PY
   (cd "$site" && "$bin" feedback ingest-mail replies.mbox >/dev/null)
 fi
 
-# One timed search: "microseconds max_rss_kib" (time(1) alone counts in 10 ms steps).
+# One timed search: "wall_microseconds max_rss_kib cpu_seconds" (time(1) counts wall time in
+# 10 ms steps; CPU time, user + system, is what a loaded machine does not inflate).
 timed() {
   local exe=$1 t0 t1
   t0=$(date +%s%N)
-  /usr/bin/time -f '%M' -o /tmp/search_cli.time "$exe" search --root "$site" "$query" >/dev/null 2>&1
+  /usr/bin/time -f '%M %U %S' -o /tmp/search_cli.time "$exe" search --root "$site" "$query" >/dev/null 2>&1
   t1=$(date +%s%N)
-  echo "$(((t1 - t0) / 1000)) $(cat /tmp/search_cli.time)"
+  awk -v w=$(((t1 - t0) / 1000)) '{ print w, $1, $2 + $3 }' /tmp/search_cli.time
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A secs mem
+declare -A secs mem cpu
 modes=(indexing kept)
 [ -n "${BEFORE:-}" ] && modes+=(before)
 "$bin" search --root "$site" "$query" >/dev/null 2>&1 # warms the chunk cache and the page cache
@@ -72,8 +73,10 @@ for ((i = 0; i < runs; i++)); do
       kept) "$bin" search --root "$site" "$query" >/dev/null 2>&1; r=$(timed "$bin") ;;
       before) r=$(timed "$BEFORE") ;;
     esac
-    secs[$mode]+="${r% *} "
-    mem[$mode]+="${r#* } "
+    read -r w m c <<<"$r"
+    secs[$mode]+="$w "
+    mem[$mode]+="$m "
+    cpu[$mode]+="$c "
   done
 done
 
@@ -82,6 +85,7 @@ base=$(tr ' ' '\n' <<<"${secs[indexing]}" | grep . | median)
 for mode in "${modes[@]}"; do
   s=$(tr ' ' '\n' <<<"${secs[$mode]}" | grep . | median)
   m=$(tr ' ' '\n' <<<"${mem[$mode]}" | grep . | median)
-  awk -v mode="$mode" -v s="$s" -v m="$m" -v b="$base" \
-    'BEGIN { printf "  %-9s %8.1f ms  %6.1f MiB peak  (%.3fx indexing)\n", mode, s / 1000, m / 1024, s / b }'
+  c=$(tr ' ' '\n' <<<"${cpu[$mode]}" | grep . | median)
+  awk -v mode="$mode" -v s="$s" -v m="$m" -v c="$c" -v b="$base" \
+    'BEGIN { printf "  %-9s %8.1f ms wall  %7.0f ms CPU  %6.1f MiB peak  (%.3fx indexing, wall)\n", mode, s / 1000, c * 1000, m / 1024, s / b }'
 done
