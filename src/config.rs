@@ -53,6 +53,12 @@ pub struct SearchConfig {
     /// ties. 0 turns it off; at most 1.
     #[serde(default = "default_reply_boost")]
     pub reply_boost: f32,
+    /// Groups of words or phrases readers use for one another (`[[text, txt, sms], [login,
+    /// sign in, log in]]`): a query with one entry of a group also finds pages with the others.
+    /// Applied by the search engine at query time and carried in the index's manifest, so the
+    /// browser, `helpsite search` and the preview all expand the same words.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
 }
 
 impl Default for SearchConfig {
@@ -60,12 +66,48 @@ impl Default for SearchConfig {
         Self {
             enabled: true,
             reply_boost: default_reply_boost(),
+            synonyms: Vec::new(),
         }
     }
 }
 
 fn default_reply_boost() -> f32 {
     0.2
+}
+
+impl SearchConfig {
+    /// Every synonym group needs two entries, and every entry a word: anything else would
+    /// silently expand nothing.
+    fn check_synonyms(&self) -> Result<(), Diagnostic> {
+        for (i, group) in self.synonyms.iter().enumerate() {
+            let hint =
+                "each group lists two or more words or phrases, e.g. `- [login, sign in, log in]`";
+            if let Some(empty) = group.iter().find(|e| !e.chars().any(char::is_alphanumeric)) {
+                return Err(Diagnostic::error(format!(
+                    "`search.synonyms` group {} has an entry without a word: `{empty}`",
+                    i + 1
+                ))
+                .hint(hint));
+            }
+            if group.len() < 2 {
+                return Err(Diagnostic::error(format!(
+                    "`search.synonyms` group {} needs at least two entries, got {}",
+                    i + 1,
+                    group.len()
+                ))
+                .hint(hint));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The 1-based line of the first line of `text` that starts (after indentation) with `key`;
+/// 1 when none does.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -115,6 +157,10 @@ impl Config {
         })?;
         let mut config: Config = crate::yaml::parse(&text, rel, 1)?;
         config.normalize(rel)?;
+        config
+            .search
+            .check_synonyms()
+            .map_err(|d| d.at(rel).line(line_of(&text, "synonyms:")))?;
         Ok(config)
     }
 

@@ -7,6 +7,7 @@
 
 mod cli;
 mod init;
+mod staff_search;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -299,27 +300,9 @@ fn print_timings(report: &BuildReport) {
     }
 }
 
-/// `helpsite search`: loads the site, indexes it in memory with the same engine the browser
-/// uses, and prints the results with absolute URLs.
+/// `helpsite search`: the same engine and index as the built site, with absolute URLs; see
+/// `staff_search` for how it avoids loading the site.
 fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
-    let load = LoadOptions {
-        drafts: false,
-        base_url: None,
-    };
-    let (site, diagnostics) = helpsite::site::Site::load(&args.site.root, load);
-    let Some(mut site) = site.filter(|_| !diagnostics.has_errors()) else {
-        print_diagnostics(&diagnostics);
-        eprintln!("error: the site has {} error(s)", diagnostics.error_count());
-        return Ok(Outcome::SiteErrors);
-    };
-    // The same ranking as the built site: with the ledger's reply-link boost.
-    site.replies =
-        helpsite::ledger::replies::per_page(&site).map_err(|d| anyhow::anyhow!("{d}"))?;
-    let docs = helpsite::search_index::documents(&site);
-    let store = helpsite::search_index::DiskStore::for_site(&site);
-    let engine = helpsite_search::build_index_with(&docs, &store)
-        .and_then(|built| built.engine())
-        .context("cannot build the search index")?;
     let query = helpsite_search::Query {
         text: args.query.join(" "),
         limit: args.limit,
@@ -328,42 +311,8 @@ fn search(args: SearchArgs) -> anyhow::Result<Outcome> {
             .kind
             .map(|k| helpsite::content::Kind::from(k).as_str().to_string()),
     };
-    let results = engine.search(&query);
-    let mut stdout = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &results)?;
-        writeln!(stdout)?;
-        return Ok(Outcome::Ok);
+    match staff_search::run(&args.site.root, &query, args.json)? {
+        staff_search::Answer::Answered => Ok(Outcome::Ok),
+        staff_search::Answer::SiteErrors => Ok(Outcome::SiteErrors),
     }
-    if results.pages.is_empty() {
-        eprintln!("no results for `{}`", query.text);
-        return Ok(Outcome::Ok);
-    }
-    for (i, page) in results.pages.iter().enumerate() {
-        writeln!(stdout, "{}. {}", i + 1, page.title)?;
-        writeln!(stdout, "   {}", site.config.permalink(&page.url))?;
-        writeln!(stdout, "   {}", plain(&page.snippet))?;
-        for sub in &page.sub {
-            writeln!(stdout, "   › {}", sub.trail.join(" › "))?;
-            writeln!(stdout, "     {}", site.config.permalink(&sub.url))?;
-        }
-    }
-    eprintln!(
-        "{} of {} matching pages",
-        results.pages.len(),
-        results.total
-    );
-    Ok(Outcome::Ok)
-}
-
-/// A snippet's HTML as terminal text: marks dropped, entities decoded.
-fn plain(snippet: &str) -> String {
-    snippet
-        .replace("<mark>", "")
-        .replace("</mark>", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }

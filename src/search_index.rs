@@ -1,7 +1,7 @@
 //! Page sections into search documents through `crates/search` (issue 3).
 //!
-//! Every page's text sections (the lead and each h2/h3, from the Markdown pass) become one
-//! [`SectionDoc`] each; `helpsite_search` builds them into one tantivy segment and lays it out
+//! Every page's text sections (the lead and each h2/h3, from the Markdown pass) and each step
+//! of its troubleshooting flow (anchor `step-<id>`) become one [`SectionDoc`] each; `helpsite_search` builds them into one tantivy segment and lays it out
 //! for the web. The files go into the output under `search/`, like every rendered file, so they
 //! are written (and swapped in) together with the pages that link to them.
 
@@ -50,8 +50,9 @@ pub fn page_boost(site: &Site, page: &Page) -> u16 {
     (weight * share.min(1.0) * 1000.0).round() as u16
 }
 
-/// The search documents of one page, lead first. They depend on the page (and its reply
-/// count) alone, so the preview server keeps them per page and redoes only an edited page's.
+/// The search documents of one page, lead first, then each step of its troubleshooting flow.
+/// They depend on the page (and its reply count) alone, so the preview server keeps them per
+/// page and redoes only an edited page's.
 pub fn page_documents<'a>(site: &Site, page: &'a Page) -> impl Iterator<Item = SectionDoc> + 'a {
     let boost = page_boost(site, page);
     // The top-level section is the first folder of the source path; root pages have none.
@@ -60,7 +61,22 @@ pub fn page_documents<'a>(site: &Site, page: &'a Page) -> impl Iterator<Item = S
         .split_once('/')
         .map_or("", |(dir, _)| dir)
         .to_string();
-    page.body.text.iter().map(move |t| {
+    let steps = flow_steps(page, site.config.base_path());
+    let of_step = {
+        let section = section.clone();
+        move |(anchor, title, body): (String, String, String)| SectionDoc {
+            page_url: page.url.clone(),
+            anchor,
+            page_title: page.meta.title.clone(),
+            trail: vec![title],
+            body,
+            kind: page.meta.kind.as_str().to_string(),
+            section: section.clone(),
+            tags: page.meta.tags.clone(),
+            boost,
+        }
+    };
+    let text = page.body.text.iter().map(move |t| {
         let mut trail = t.trail.clone();
         if !t.heading.is_empty() {
             trail.push(t.heading.clone());
@@ -82,7 +98,39 @@ pub fn page_documents<'a>(site: &Site, page: &'a Page) -> impl Iterator<Item = S
             tags: page.meta.tags.clone(),
             boost,
         }
-    })
+    });
+    text.chain(steps.into_iter().map(of_step))
+}
+
+/// Each step of `page`'s troubleshooting flow as (anchor, title, text): a customer who quotes a
+/// step's question, text or answers lands on that step. The text is the step's Markdown as
+/// plain text (it was checked when the page loaded), then its answers, one sentence each.
+fn flow_steps(page: &Page, base_path: &str) -> Vec<(String, String, String)> {
+    let (Some(flow), Some(built)) = (&page.meta.flow, &page.flow) else {
+        return Vec::new();
+    };
+    flow.steps
+        .iter()
+        .zip(&built.view.steps)
+        .map(|(step, view)| {
+            let (rendered, _) = crate::markdown::render(&crate::markdown::Input {
+                text: &step.text,
+                first_line: 1,
+                source: &page.source,
+                file: &page.file,
+                base_path,
+                faq: false,
+            });
+            let mut body: Vec<&str> = rendered
+                .text
+                .iter()
+                .flat_map(|t| [t.heading.as_str(), t.text.as_str()])
+                .filter(|t| !t.trim().is_empty())
+                .collect();
+            body.extend(view.answers.iter().map(|a| a.label.as_str()));
+            (step.anchor(), view.title.clone(), body.join(" · "))
+        })
+        .collect()
 }
 
 /// Output path and bytes of each published index file.
@@ -147,7 +195,7 @@ impl ChunkStore for DiskStore {
 /// published files, as output paths under `search/`, with what it took.
 pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published), Diagnostic> {
     let start = Instant::now();
-    let (stats, files) = files_of(&documents(site), store)?;
+    let (stats, files) = files_of(&documents(site), &site.config.search.synonyms, store)?;
     let summary = Summary {
         stats,
         took: start.elapsed(),
@@ -156,18 +204,22 @@ pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published)
 }
 
 /// Builds the index of `docs` (all of a site's, in page order) and returns its published
-/// files, as output paths under `search/`.
+/// files, as output paths under `search/`. The site's `synonyms` travel in the manifest, so
+/// every engine that opens the index applies them.
 pub fn files_of(
     docs: &[SectionDoc],
+    synonyms: &[Vec<String>],
     store: &dyn ChunkStore,
 ) -> Result<(IndexStats, Published), Diagnostic> {
-    let built = build_index_with(docs, store).map_err(|e| {
+    let bug = |e: helpsite_search::SearchError| {
         Diagnostic::error(format!("cannot build the search index: {e}"))
             .hint("this is a bug in helpsite; please report it with the site that shows it")
-    })?;
+    };
+    let built = build_index_with(docs, store).map_err(bug)?;
     let stats = built.stats();
-    let files = built
-        .into_published()
+    let mut files = built.into_published();
+    helpsite_search::synonyms::add_to_published(&mut files, synonyms).map_err(bug)?;
+    let files = files
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
         .collect();

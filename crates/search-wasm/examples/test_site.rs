@@ -90,7 +90,11 @@ fn main() {
     let search_dir = out.join("search");
     fs::create_dir_all(&search_dir).expect("create output");
     let mut index_bytes = 0;
-    for (name, bytes) in built.publish() {
+    let mut published = built.publish();
+    // The site's synonyms travel in the manifest, as `helpsite build` publishes them.
+    let synonyms = synonyms_of(&content.join("../site.yaml"));
+    helpsite_search::synonyms::add_to_published(&mut published, &synonyms).expect("synonyms");
+    for (name, bytes) in published {
         index_bytes += bytes.len();
         fs::write(search_dir.join(name), bytes).expect("write index");
     }
@@ -216,6 +220,25 @@ fn main() {
         pages.len(),
         docs.len()
     );
+}
+
+/// `search.synonyms` of a `site.yaml` written one group per line as a flow list
+/// (`    - [sms, text, txt]`), the way the bundled site writes it; the real pipeline parses YAML
+/// properly. No file, no synonyms.
+fn synonyms_of(site_yaml: &Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(site_yaml).unwrap_or_default();
+    let mut lines = text.lines().skip_while(|l| l.trim() != "synonyms:").skip(1);
+    let mut groups = Vec::new();
+    while let Some(line) = lines.next().map(str::trim) {
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some(list) = line.strip_prefix("- [").and_then(|l| l.strip_suffix(']')) else {
+            break;
+        };
+        groups.push(list.split(',').map(|e| e.trim().to_string()).collect());
+    }
+    groups
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -47,6 +47,13 @@ impl Searcher {
         Ok(self.engine.supply(start as u64, bytes)?)
     }
 
+    /// For a query that found nothing: the nearest words the index knows, as the `Suggestions`
+    /// JSON, `{"query": "did-you-mean text" | null, "words": [{"word": "…", "nearest":
+    /// ["…"]}]}`. Answers at once from the term dictionaries opening loaded: never a `need`.
+    pub fn suggest(&self, text: &str) -> Result<String, JsError> {
+        Ok(serde_json::to_string(&self.engine.suggest(text))?)
+    }
+
     /// `{"docs": N, "fetched_bytes": N, "fetches": N}`: pack traffic since opening.
     pub fn stats(&self) -> String {
         let s = self.engine.fetch_stats();

@@ -23,6 +23,7 @@ use crate::directory::{BlockCache, ByteSource, FetchStats, PackDirectory};
 use crate::manifest::Manifest;
 use crate::schema::Fields;
 use crate::search::Tools;
+use crate::synonyms::Synonyms;
 
 /// An opened search index.
 pub struct Engine {
@@ -34,6 +35,8 @@ pub struct Engine {
     /// A deferred search stopped for stored text: resumed from here when asked again.
     pub(crate) scored: Mutex<Option<crate::search::Scored>>,
     cache: Option<Arc<BlockCache>>,
+    /// The site's synonyms, from the manifest (see [`crate::synonyms`]).
+    pub(crate) synonyms: Synonyms,
     // Keeps the searcher's segments alive for as long as the engine lives.
     _reader: IndexReader,
 }
@@ -55,7 +58,9 @@ impl Engine {
             )));
         }
         let cache = BlockCache::new(Box::new(pack), manifest.block_size);
-        Engine::open_cached(&manifest, hot, cache)
+        let mut engine = Engine::open_cached(&manifest, hot, cache)?;
+        engine.synonyms = Synonyms::from_manifest(manifest_json)?;
+        Ok(engine)
     }
 
     /// Opens a published index whose pack is fetched by the caller: the manifest and the hot
@@ -65,7 +70,9 @@ impl Engine {
     pub fn open_deferred(manifest_json: &[u8], hot: &[u8]) -> Result<Engine, SearchError> {
         let manifest = Manifest::parse(manifest_json)?;
         let cache = BlockCache::deferred(manifest.pack_len, manifest.block_size);
-        Engine::open_cached(&manifest, hot, cache)
+        let mut engine = Engine::open_cached(&manifest, hot, cache)?;
+        engine.synonyms = Synonyms::from_manifest(manifest_json)?;
+        Ok(engine)
     }
 
     fn open_cached(
@@ -168,6 +175,7 @@ impl Engine {
             tools: Mutex::new(Some(Tools::new())),
             scored: Mutex::new(None),
             cache,
+            synonyms: Synonyms::default(),
             _reader: reader,
         })
     }

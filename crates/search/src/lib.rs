@@ -126,6 +126,8 @@ mod schema;
 mod search;
 mod snippet;
 mod stem_cache;
+mod suggest;
+pub mod synonyms;
 
 #[cfg(feature = "write")]
 pub use build::{BuiltIndex, IndexStats, build_index, build_index_with};
@@ -137,6 +139,7 @@ pub use engine::Engine;
 pub use error::SearchError;
 pub use results::{PageHit, Query, Results, Step, SubHit};
 pub use schema::EXCERPT_CHARS;
+pub use suggest::{Suggestions, WordSuggestion};
 
 #[cfg(all(test, feature = "write"))]
 mod tests;

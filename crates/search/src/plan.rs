@@ -6,6 +6,9 @@
 //! `words` term dictionary and then searched by their stems, so they are BM25-ranked like any
 //! word, at a discount. A group matches in title, heading trail, body or tags, with boosts.
 //!
+//! A word or run of words that is an entry of one of the site's synonym groups (see
+//! [`crate::synonyms`]) also matches the other entries of its groups, at full weight.
+//!
 //! Limits, on purpose: a typo that is itself a real word ("form" for "from") is not corrected;
 //! words under 4 letters are never corrected; the first letter may be wrong like any other, but
 //! at most [`MAX_FUZZY`] corrections and [`MAX_PREFIX`] completions are kept, the most frequent.
@@ -24,6 +27,7 @@ use tantivy::{Searcher, Term};
 use crate::analyzer::{Analyzers, Word};
 use crate::query::Parsed;
 use crate::schema::Fields;
+use crate::synonyms::Synonyms;
 
 /// Field boosts: a word in the page title or a heading says more than one in the body.
 const TITLE_BOOST: f32 = 3.0;
@@ -35,9 +39,14 @@ const FAQ_BOOST: f32 = 2.0;
 const PREFIX_WEIGHT: f32 = 0.8;
 const FUZZY1_WEIGHT: f32 = 0.6;
 const FUZZY2_WEIGHT: f32 = 0.4;
+/// A writer's synonym of a typed word (or phrase) counts as much as the word itself: the
+/// writer said they mean the same.
+const SYNONYM_WEIGHT: f32 = 1.0;
 /// How many completions and corrections one word may bring in.
 pub(crate) const MAX_PREFIX: usize = 8;
 pub(crate) const MAX_FUZZY: usize = 5;
+/// Most groups whose fallback is weighed (see [`weighed`]): 2^n subsets are looked at.
+const MAX_WEIGHED: usize = 6;
 /// Shortest word completed as a prefix.
 const MIN_PREFIX: usize = 2;
 
@@ -64,22 +73,61 @@ pub(crate) fn plan(
     searcher: &Searcher,
     f: &Fields,
     analyzers: &mut Analyzers,
+    synonyms: &Synonyms,
 ) -> Plan {
     let mut stems = FxHashSet::default();
     let mut typed_stems = Vec::new();
     let mut groups: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    // Sections each group may match (an upper bound): what the fallback weighs words by.
+    let mut dfs: Vec<u64> = Vec::new();
     let last = parsed.words.len().saturating_sub(1);
-    for (i, w) in parsed.words.iter().enumerate() {
-        let typing = parsed.prefix_last && i == last;
-        let variants = variants(w, typing, searcher, f, analyzers);
-        stems.extend(variants.keys().cloned());
-        typed_stems.push(w.stem.clone());
-        groups.push(group(f, &variants));
+    for unit in synonyms.units(&parsed.words) {
+        let mut typed: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        let mut df = u64::MAX;
+        for i in unit.span {
+            let w = &parsed.words[i];
+            let typing = parsed.prefix_last && i == last;
+            let variants = variants(w, typing, searcher, f, analyzers);
+            df = df.min(variants.keys().map(|s| doc_freq(searcher, f, s)).sum());
+            stems.extend(variants.keys().cloned());
+            typed_stems.push(w.stem.clone());
+            typed.push(group(f, &variants));
+        }
+        let typed = match typed.len() {
+            1 => typed.remove(0),
+            _ => Box::new(BooleanQuery::new(
+                typed.into_iter().map(|g| (Occur::Must, g)).collect(),
+            )),
+        };
+        if unit.alternatives.is_empty() {
+            groups.push(typed);
+            dfs.push(df);
+            continue;
+        }
+        let mut any = vec![(Occur::Should, typed)];
+        for alternative in unit.alternatives {
+            df += alternative
+                .iter()
+                .map(|s| doc_freq(searcher, f, s))
+                .min()
+                .unwrap_or(0);
+            // Short words of a phrase ("in" of "sign in") would mark half of every snippet.
+            stems.extend(
+                alternative
+                    .iter()
+                    .filter(|s| alternative.len() == 1 || s.chars().count() > 2)
+                    .cloned(),
+            );
+            any.push((Occur::Should, synonym(f, alternative)));
+        }
+        groups.push(Box::new(BooleanQuery::new(any)));
+        dfs.push(df);
     }
     for w in &parsed.exact {
         stems.insert(w.stem.clone());
         typed_stems.push(w.stem.clone());
         groups.push(group(f, &BTreeMap::from([(w.stem.clone(), 1.0)])));
+        dfs.push(doc_freq(searcher, f, &w.stem));
     }
     let mut phrases: Vec<Box<dyn TantivyQuery>> = Vec::new();
     for p in &parsed.phrases {
@@ -92,9 +140,13 @@ pub(crate) fn plan(
         clauses.extend(groups.into_iter().map(|g| (Occur::Must, g)));
     } else {
         let n = groups.len();
+        let need = n.div_ceil(2);
+        if let Some(weighed) = weighed(&groups, &dfs, need, searcher.num_docs()) {
+            clauses.push((Occur::Must, weighed));
+        }
         let some = BooleanQuery::with_minimum_required_clauses(
             groups.into_iter().map(|g| (Occur::Should, g)).collect(),
-            n.div_ceil(2),
+            need,
         );
         clauses.push((Occur::Must, Box::new(some)));
     }
@@ -112,6 +164,69 @@ pub(crate) fn plan(
         stems,
         typed_stems,
     }
+}
+
+/// Sections holding `stem` in the ranked field where it is most frequent.
+fn doc_freq(searcher: &Searcher, f: &Fields, stem: &str) -> u64 {
+    [f.title, f.trail, f.body, f.tags]
+        .iter()
+        .map(|&field| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, stem))
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The fallback's second condition: the groups a section matches must carry at least half of
+/// the query's weight, each group weighing its inverse document frequency (BM25's). Half the
+/// words is not enough when the missing ones are the rare ones: "cancel my subscription" on a
+/// site that never says "subscription" must not find a page for its "cancel" and "my". `None`
+/// (no condition) for two groups, and beyond [`MAX_WEIGHED`], where the subsets would be too
+/// many.
+fn weighed(
+    groups: &[Box<dyn TantivyQuery>],
+    dfs: &[u64],
+    need: usize,
+    docs: u64,
+) -> Option<Box<dyn TantivyQuery>> {
+    let n = groups.len();
+    // Of two words, one is enough as before: the condition would leave no fallback at all.
+    if !(3..=MAX_WEIGHED).contains(&n) || dfs.len() != n {
+        return None;
+    }
+    let idf = |df: u64| {
+        let df = df.min(docs) as f64;
+        (1.0 + (docs as f64 - df + 0.5) / (df + 0.5)).ln()
+    };
+    let weights: Vec<f64> = dfs.iter().map(|&df| idf(df)).collect();
+    let half = weights.iter().sum::<f64>() / 2.0;
+    let enough = |mask: u32| {
+        let picked = (0..n).filter(|i| mask & (1 << i) != 0);
+        mask.count_ones() as usize >= need && picked.map(|i| weights[i]).sum::<f64>() >= half
+    };
+    // The smallest sets of groups that are enough: any section that is enough matches one.
+    let minimal: Vec<u32> = (1..1u32 << n)
+        .filter(|&m| enough(m) && (0..n).all(|i| m & (1 << i) == 0 || !enough(m & !(1 << i))))
+        .collect();
+    let any = minimal
+        .into_iter()
+        .map(|m| {
+            let all = (0..n)
+                .filter(|i| m & (1 << i) != 0)
+                .map(|i| (Occur::Must, groups[i].box_clone()))
+                .collect();
+            (
+                Occur::Should,
+                Box::new(BooleanQuery::new(all)) as Box<dyn TantivyQuery>,
+            )
+        })
+        .collect();
+    Some(Box::new(ConstScoreQuery::new(
+        Box::new(BooleanQuery::new(any)),
+        0.0,
+    )))
 }
 
 /// The stems one typed word searches for, with their weights.
@@ -138,7 +253,8 @@ fn variants(
     }
     if chars >= 4 && !completed && !indexed(searcher, f, &w.stem) {
         let distance = if chars >= 8 { 2 } else { 1 };
-        for (word, d) in corrections(searcher, f.words, &w.word, distance, typing) {
+        let nearest = corrections(searcher, f.words, &w.word, distance, typing);
+        for (word, d) in nearest.into_iter().take(MAX_FUZZY) {
             add(
                 &word,
                 if d <= 1 { FUZZY1_WEIGHT } else { FUZZY2_WEIGHT },
@@ -150,7 +266,7 @@ fn variants(
 }
 
 /// Whether `stem` occurs in any ranked field.
-fn indexed(searcher: &Searcher, f: &Fields, stem: &str) -> bool {
+pub(crate) fn indexed(searcher: &Searcher, f: &Fields, stem: &str) -> bool {
     searcher.segment_readers().iter().any(|s| {
         [f.title, f.trail, f.body, f.tags].iter().any(|&field| {
             s.inverted_index(field)
@@ -189,8 +305,8 @@ fn completions(searcher: &Searcher, words: Field, prefix: &str) -> Vec<String> {
 }
 
 /// Real words within `distance` edits of `word` (a transposition costs 1), or when `typing`,
-/// words starting within that distance; nearest and most frequent first.
-fn corrections(
+/// words starting within that distance; nearest and most frequent first, all of them.
+pub(crate) fn corrections(
     searcher: &Searcher,
     words: Field,
     word: &str,
@@ -229,7 +345,6 @@ fn corrections(
     }
     found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     found.dedup_by(|a, b| a.2 == b.2);
-    found.truncate(MAX_FUZZY);
     found.into_iter().map(|(d, _, w)| (w, d)).collect()
 }
 
@@ -266,22 +381,39 @@ fn group(f: &Fields, variants: &BTreeMap<String, f32>) -> Box<dyn TantivyQuery> 
 
 /// A quoted phrase in the title, a heading or the body.
 fn phrase(f: &Fields, words: &[Word]) -> Box<dyn TantivyQuery> {
+    let stems: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
+    phrase_of(f, &stems, 1.0)
+}
+
+/// The stems `stems`, in order, in the title, a heading or the body.
+fn phrase_of(f: &Fields, stems: &[String], weight: f32) -> Box<dyn TantivyQuery> {
     let mut should: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for (field, boost) in [
         (f.title, TITLE_BOOST),
         (f.trail, TRAIL_BOOST),
         (f.body, 1.0),
     ] {
-        let terms = words
+        let terms = stems
             .iter()
-            .map(|w| Term::from_field_text(field, &w.stem))
+            .map(|s| Term::from_field_text(field, s))
             .collect();
         should.push((
             Occur::Should,
-            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost)),
+            Box::new(BoostQuery::new(
+                Box::new(PhraseQuery::new(terms)),
+                boost * weight,
+            )),
         ));
     }
     Box::new(BooleanQuery::new(should))
+}
+
+/// A synonym entry: one word anywhere a typed word may be, or a phrase.
+fn synonym(f: &Fields, stems: &[String]) -> Box<dyn TantivyQuery> {
+    match stems {
+        [one] => group(f, &BTreeMap::from([(one.clone(), SYNONYM_WEIGHT)])),
+        _ => phrase_of(f, stems, SYNONYM_WEIGHT),
+    }
 }
 
 /// Lifts FAQ sections whose question (heading or page title) holds the query's words.

@@ -42,7 +42,7 @@ impl Parsed {
 }
 
 /// Cuts `text` to at most `max` bytes at a char boundary.
-fn cut(text: &str, max: usize) -> &str {
+pub(crate) fn cut(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }

@@ -169,6 +169,7 @@ impl Engine {
             &self.searcher,
             &self.fields,
             analyzers,
+            &self.synonyms,
         );
         self.checkpoint()?;
         self.touch_postings(&*all.query);
@@ -276,6 +277,7 @@ impl Engine {
             &self.searcher,
             &self.fields,
             analyzers,
+            &self.synonyms,
         );
         let groups = self.searcher.search(&*some.query, &ByPage).ok()?;
         Some((some, groups))

@@ -705,3 +705,132 @@ fn a_damaged_store_entry_is_indexed_again() {
     assert_eq!(built.stats().chunks.reused, 0);
     assert_eq!(built.publish(), build_index(&docs).unwrap().publish());
 }
+
+/// The small site with `groups` in its manifest, opened from the published files as every
+/// front end opens it, and the pack.
+fn with_synonyms(groups: &[&[&str]]) -> (Engine, Vec<(String, Vec<u8>)>) {
+    let groups: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| g.iter().map(|s| s.to_string()).collect())
+        .collect();
+    let mut docs = site();
+    docs.push(section(
+        "/connect/sms/",
+        "",
+        "SMS senders",
+        &[],
+        "An SMS sender sends your text messages. Customers log in to see them.",
+        "guide",
+    ));
+    let mut files = build_index(&docs).unwrap().publish();
+    crate::synonyms::add_to_published(&mut files, &groups).unwrap();
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let engine = Engine::open_published(&files[0].1, &get(&manifest.hot), get(&manifest.pack));
+    (engine.unwrap(), files)
+}
+
+#[test]
+fn synonyms_from_the_manifest_expand_words_and_phrases() {
+    let (plain, _) = with_synonyms(&[]);
+    assert!(search(&plain, "txt").pages.is_empty());
+    let (e, _) = with_synonyms(&[&["sms", "text", "txt"], &["sign in", "log in", "login"]]);
+    // "text" is a synonym too: the notifications page shows something "as text".
+    assert_eq!(
+        urls(&search(&e, "txt")),
+        ["/connect/sms/", "/troubleshooting/notifications/"]
+    );
+    // A synonym is marked in snippets like the word typed.
+    assert!(
+        search(&e, "txt").pages[0]
+            .snippet
+            .contains("<mark>SMS</mark>"),
+        "{:?}",
+        search(&e, "txt").pages[0].snippet
+    );
+    // One word finds a phrase ("sign-in" is "sign in"), a phrase finds a word and a phrase.
+    assert!(urls(&search(&e, "login link")).contains(&"/account/password/"));
+    assert!(urls(&search(&e, "sign in sms")).contains(&"/connect/sms/"));
+    assert_eq!(urls(&search(&e, "signing in sms")), ["/connect/sms/"]);
+    // The phrase stays a phrase: "in" and "sign" apart are no "sign in".
+    let (e, _) = with_synonyms(&[&["sign in", "zebra"]]);
+    assert!(
+        search(&e, "zebra")
+            .pages
+            .iter()
+            .all(|p| p.url != "/connect/webhooks/")
+    );
+}
+
+#[test]
+fn a_deferred_engine_applies_the_same_synonyms() {
+    let (native, files) = with_synonyms(&[&["sms", "txt"], &["sign in", "login"]]);
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let deferred = Engine::open_deferred(&files[0].1, &get(&manifest.hot)).unwrap();
+    for text in ["txt", "login", "txt login", "log in", "sms sender"] {
+        let query = Query::new(text);
+        let (got, _) = answer_deferred(&deferred, &get(&manifest.pack), &query);
+        assert!(!got.pages.is_empty(), "{text}");
+        assert_eq!(got, native.search(&query), "{text}");
+    }
+}
+
+#[test]
+fn the_fallback_needs_the_rare_words_not_just_half_of_them() {
+    let e = engine();
+    // Half the words match ("the", "link") but the rarest one is nowhere: nothing is honest.
+    assert!(search(&e, "the link subscription").pages.is_empty());
+    // A missing common word still falls back to the page with the rare ones.
+    assert_eq!(
+        urls(&search(&e, "webhooks retried the backoff zzzq"))[0],
+        "/connect/webhooks/"
+    );
+    assert_eq!(
+        urls(&search(&e, "refund within days please"))[0],
+        "/faq/general/"
+    );
+}
+
+#[test]
+fn suggestions_offer_the_nearest_known_words() {
+    let e = engine();
+    let s = e.suggest("pasword reseet zzzzqq it");
+    assert_eq!(s.query.as_deref(), Some("password reset zzzzqq it"));
+    let words: Vec<_> = s
+        .words
+        .iter()
+        .map(|w| (w.word.as_str(), w.nearest.first().map(String::as_str)))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("pasword", Some("password")),
+            ("reseet", Some("reset")),
+            ("zzzzqq", None)
+        ]
+    );
+    // Known words need nothing; the first letter is kept ("xassword" is too far).
+    assert_eq!(e.suggest("password reset"), crate::Suggestions::default());
+    assert!(e.suggest("xassword").words[0].nearest.is_empty());
+    // Quoted words keep their quotes; hostile input is cut and answered.
+    assert_eq!(
+        e.suggest("\"webhoks\" retries").query.as_deref(),
+        Some("\"webhooks\" retries")
+    );
+    let _ = e.suggest(&"é\"".repeat(5000));
+}
+
+#[test]
+fn a_deferred_engine_suggests_without_fetching() {
+    let built = build_index(&big_site()).unwrap();
+    let files = built.publish();
+    let manifest = crate::manifest::Manifest::parse(&files[0].1).unwrap();
+    let get = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    let deferred = Engine::open_deferred(&files[0].1, &get(&manifest.hot)).unwrap();
+    let s = deferred.suggest("pasword w7x1 zzzz");
+    assert_eq!(s, built.engine().unwrap().suggest("pasword w7x1 zzzz"));
+    assert!(!s.words.is_empty());
+    assert_eq!(deferred.take_wanted(), Vec::new(), "nothing to fetch");
+    assert_eq!(deferred.fetch_stats().reads, 0);
+}

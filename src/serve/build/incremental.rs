@@ -316,7 +316,8 @@ impl SiteBuilder for Incremental {
                         .map(|p| page_docs(site, p))
                         .collect(),
                 );
-                let (stats, files) = search_index::files_of(&flatten(kept), store)?;
+                let (stats, files) =
+                    search_index::files_of(&flatten(kept), &site.config.search.synonyms, store)?;
                 let took = started.elapsed();
                 Ok((search_index::Summary { stats, took }, files))
             }) as IndexJob<'_>
@@ -389,8 +390,9 @@ impl SiteBuilder for Incremental {
         let store = Arc::clone(&self.search.store);
         let version = self.search.version;
         let base_path = model.site.config.base_path().to_string();
+        let synonyms = model.site.config.search.synonyms.clone();
         let work = move || {
-            let (_, files) = search_index::files_of(&flatten(&docs), &*store)
+            let (_, files) = search_index::files_of(&flatten(&docs), &synonyms, &*store)
                 .map_err(|d| Diagnostics(vec![d]))?;
             let paths = files.iter().map(|(p, _)| p.clone()).collect();
             Ok(Update {

@@ -111,6 +111,39 @@ let wasm_bindgen = (function(exports) {
             }
         }
         /**
+         * For a query that found nothing: the nearest words the index knows, as the `Suggestions`
+         * JSON, `{"query": "did-you-mean text" | null, "words": [{"word": "…", "nearest":
+         * ["…"]}]}`. Answers at once from the term dictionaries opening loaded: never a `need`.
+         * @param {string} text
+         * @returns {string}
+         */
+        suggest(text) {
+            let deferred3_0;
+            let deferred3_1;
+            try {
+                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
+                const ptr0 = passStringToWasm0(text, wasm.__wbindgen_export, wasm.__wbindgen_export4);
+                const len0 = WASM_VECTOR_LEN;
+                wasm.searcher_suggest(retptr, this.__wbg_ptr, ptr0, len0);
+                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+                var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
+                var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
+                var ptr2 = r0;
+                var len2 = r1;
+                if (r3) {
+                    ptr2 = 0; len2 = 0;
+                    throw takeFromExternrefTable0(r2);
+                }
+                deferred3_0 = ptr2;
+                deferred3_1 = len2;
+                return getStringFromWasm0(ptr2, len2);
+            } finally {
+                wasm.__wbindgen_add_to_stack_pointer(16);
+                wasm.__wbindgen_export2(deferred3_0, deferred3_1, 1);
+            }
+        }
+        /**
          * Hands over pack bytes starting at byte `start`: one range of a `need`, or the whole pack
          * (from 0) when the host ignores `Range`.
          * @param {number} start
