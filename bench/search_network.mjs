@@ -110,7 +110,9 @@ function prepare(name) {
   } else {
     const corpus = join(repo, `bench/corpus/network-${name}`);
     if (!existsSync(join(corpus, 'content'))) {
-      execFileSync('python3', [join(repo, '../shared/bench/gen_corpus.py'), join(corpus, 'content'), '--pages', name], { stdio: 'inherit' });
+      // shared/ lies beside the main checkout; worktrees sit one level deeper.
+      const gen = [join(repo, '../shared/bench/gen_corpus.py'), join(repo, '../../shared/bench/gen_corpus.py')].find(existsSync);
+      execFileSync('python3', [gen, join(corpus, 'content'), '--pages', name], { stdio: 'inherit' });
     }
     cpSync(join(corpus, 'content'), join(src, 'content'), { recursive: true });
     writeFileSync(join(src, 'site.yaml'), SITE_YAML);
@@ -224,25 +226,22 @@ async function helpsiteWarmUi(browser, server, queries) {
     await input.focus();
     await input.fill(FIRST_QUERY);
     await page.locator('.hs-search-panel .hs-hit').first().waitFor({ timeout: 120_000 });
+    // Times are taken in the page: the last input event, and the moment the panel was given
+    // the query's results (its data-query), not when this script got round to looking.
+    await page.evaluate(() => {
+      window.hsShown = {};
+      const panel = document.querySelector('.hs-search-panel');
+      new MutationObserver(() => { window.hsShown[panel.dataset.query] = performance.now(); })
+        .observe(panel, { attributes: true, attributeFilter: ['data-query'] });
+      document.querySelector('#hs-search-input').addEventListener('input', () => { window.hsLastKey = performance.now(); });
+    });
     const out = [];
     for (const q of queries) {
       await input.fill('');
-      await page.evaluate(() => {
-        window.hsLastKey = 0;
-        document.querySelector('#hs-search-input').addEventListener('input', () => { window.hsLastKey = performance.now(); });
-      });
+      await page.evaluate(() => { window.hsShown = {}; });
       await page.keyboard.type(q, { delay: KEY_MS });
-      const t = await page.evaluate(async (query) => {
-        await new Promise((resolve) => {
-          const check = () => {
-            const panel = document.querySelector('.hs-search-panel');
-            return panel.dataset.query === query && !panel.hidden ? resolve() : requestAnimationFrame(check);
-          };
-          check();
-        });
-        return performance.now() - window.hsLastKey;
-      }, q);
-      out.push(t);
+      await page.waitForFunction((query) => window.hsShown[query] !== undefined, q, { timeout: 120_000 });
+      out.push(await page.evaluate((query) => window.hsShown[query] - window.hsLastKey, q));
     }
     return out;
   } finally {

@@ -5,7 +5,7 @@
  * and the page never blocks on either. Before that, once the page has loaded and the browser is
  * idle, the engine's files are fetched into the HTTP cache at low priority, so a reader who
  * searches later waits for none of them; not when the reader asked to save data (Save-Data) or
- * the connection is slower than 4G, since a reader who never searches would pay for them.
+ * the browser rates the connection below 4G, since a reader who never searches pays for them.
  * Results update as you type (debounced while answers may need the network; at once when the
  * whole index is in memory), ↑ ↓ move between results, Enter follows one, Esc closes the list. The count is announced through an ARIA live region. Each result has a
  * "copy link" button for support staff that copies the absolute URL with `?ref=reply` (the
@@ -98,10 +98,15 @@
     return Promise.all([module, files]).then(([m, [manifest, hot, ranges]]) => [m, manifest, hot, ranges]);
   }
 
-  /** Whether fetching the engine for a reader who may never search is fair to them. */
+  /**
+   * Whether fetching the engine for a reader who may never search is fair to them: not when
+   * they asked to save data, nor on a connection the browser rates below 4G. (Its downlink
+   * figure is no guide: a fresh browser reports a default 1.55 Mbit/s until it has measured.)
+   */
   function mayWarm() {
     const c = navigator.connection;
-    if (location.protocol === 'file:' || (c && (c.saveData || (c.effectiveType && c.effectiveType !== '4g')))) return false;
+    if (location.protocol === 'file:') return false;
+    if (c && (c.saveData || (c.effectiveType && c.effectiveType !== '4g'))) return false;
     return !matchMedia('(prefers-reduced-data: reduce)').matches;
   }
 
