@@ -89,7 +89,7 @@ const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '—');
 
 const SITE_YAML = `title: Benchmark Support
 base_url: https://support.example.com/
-language: en
+support_email: help@example.com
 search:
   enabled: true
 `;
