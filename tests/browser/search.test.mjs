@@ -5,7 +5,9 @@
 //   node --test tests/browser/search.test.mjs
 //
 // Builds a test site first (crates/search-wasm/examples/test_site.rs) from the site content:
-// `$HELPSITE_SEARCH_CONTENT`, else `content/` at the repository root. The site uses the
+// `$HELPSITE_SEARCH_CONTENT`, else `content/` at the repository root, twice: as published (a
+// small site's whole index travels in its hot file) and with the pack kept apart, read by
+// Range, on hosts that answer several ranges per request, one, or none. The site uses the
 // committed engine artifact in themes/default/static/search/. Screenshots go to
 // target/screenshots/.
 import { test, before, after } from 'node:test';
@@ -21,6 +23,7 @@ import { startPreview } from './env.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const site = join(repo, 'target/search-test-site');
+const ranged = join(repo, 'target/search-test-site-ranged');
 const shots = join(repo, 'target/screenshots');
 const queriesFile = join(repo, 'tests/browser/search-queries.json');
 const content = process.env.HELPSITE_SEARCH_CONTENT || join(repo, 'content');
@@ -33,8 +36,10 @@ let server;
 
 before(async () => {
   assert.ok(existsSync(content), `no site content at ${content}: set HELPSITE_SEARCH_CONTENT`);
-  execFileSync('cargo', ['run', '--quiet', '-p', 'helpsite-search-wasm', '--example', 'test_site', '--',
-    content, site, queriesFile], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] });
+  for (const [out, extra] of [[site, []], [ranged, ['--inline-pack-max', '0']]]) {
+    execFileSync('cargo', ['run', '--quiet', '-p', 'helpsite-search-wasm', '--example', 'test_site', '--',
+      content, out, queriesFile, ...extra], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   mkdirSync(shots, { recursive: true });
   server = await serve(site);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -91,6 +96,38 @@ test('the engine loads only on first focus, then results appear as you type', as
   assert.ok(await page.locator('.hs-search-panel mark').count() > 0, 'matched words are marked');
   await shot(page, 'search-box-results');
   await done();
+});
+
+test('once the page is idle the engine is fetched into the cache, never for a reader saving data', async () => {
+  for (const saveData of [false, true]) {
+    const context = await browser.newContext();
+    if (saveData) {
+      await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'connection',
+        { get: () => ({ saveData: true, effectiveType: '4g' }) }));
+    }
+    try {
+      const page = await context.newPage();
+      const from = server.log.length;
+      await page.goto(`${server.url}/getting-help/etiquette/`);
+      await page.waitForTimeout(3500);
+      const paths = server.log.slice(from).map((e) => e.path);
+      const engine = paths.filter((p) => /\.(wasm|hot)$/.test(p));
+      if (saveData) assert.deepEqual(engine, [], `fetched with Save-Data: ${paths}`);
+      else assert.equal(engine.length, 2, `warmed: ${paths}`);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.hsSearchReady), undefined,
+        'warming starts no engine');
+      // Whether warmed or not, the first search works.
+      await page.locator('#hs-search-input').focus();
+      await page.keyboard.type('verify email sender');
+      await panelFor(page, 'verify email sender').locator('.hs-hit-link').first().waitFor();
+      if (!saveData) {
+        const again = server.log.slice(from).filter((e) => /\.(wasm|hot)$/.test(e.path));
+        assert.equal(again.length, 2, `the search fetched the warmed files again: ${again.map((e) => e.path)}`);
+      }
+    } finally {
+      await context.close();
+    }
+  }
 });
 
 test('the `/` hint shows where a keyboard is likely, not on a phone', async () => {
@@ -213,30 +250,26 @@ test('opened from disk, search says it needs http(s) instead of failing silently
 });
 
 /** Runs `queries` through the search worker of the page at `base` (limit 10): the results JSON of each. */
-test('in helpsite serve, each round of pack reads is one multi-range request', async () => {
+test('in helpsite serve, the small bundled site answers every query without a pack request', async () => {
   const root = mkdtempSync(join(tmpdir(), 'helpsite-search-serve-'));
   cpSync(join(repo, 'content'), join(root, 'content'), { recursive: true });
   cpSync(join(repo, 'site.yaml'), join(root, 'site.yaml'));
   const preview = await startPreview(root);
   const context = await browser.newContext();
   try {
-    const packs = [];
+    const index = [];
     context.on('response', (r) => {
-      if (/\.pack$/.test(r.url())) {
-        packs.push({ status: r.status(), type: r.headers()['content-type'] || '', range: r.request().headers().range || '' });
-      }
+      if (/\/search\/(index-|manifest)/.test(r.url())) index.push(new URL(r.url()).pathname);
     });
     const page = await context.newPage();
     await page.goto(preview.base);
-    const queries = JSON.parse(readFileSync(queriesFile, 'utf8')).slice(0, 6);
+    const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
     const wasm = await wasmResults(page, queries);
-    assert.ok(wasm.every((r) => !r.error) && wasm.filter((r) => r.pages.length).length >= 4, JSON.stringify(wasm));
-    const rounds = wasm.reduce((n, r) => n + r.rounds, 0);
-    assert.ok(rounds >= 4, `rounds: ${rounds}`);
-    assert.equal(packs.length, rounds, `one request per round: ${JSON.stringify(packs)}`);
-    const multi = packs.filter((p) => p.range.includes(','));
-    assert.ok(multi.length > 0, `no round asked for several ranges: ${JSON.stringify(packs)}`);
-    for (const p of multi) assert.ok(p.status === 206 && p.type.startsWith('multipart/byteranges'), JSON.stringify(p));
+    assert.ok(wasm.every((r) => !r.error) && wasm.filter((r) => r.pages.length).length >= 20, JSON.stringify(wasm));
+    assert.deepEqual(wasm.map((r) => r.rounds).filter((n) => n > 0), [], 'a query waited on the network');
+    assert.deepEqual(index.filter((p) => p.endsWith('.pack')), [], `pack requests: ${index}`);
+    // The hot file once, and maybe again when the page warmed it first (a revalidation).
+    assert.ok(index.some((p) => p.endsWith('.hot')), `${index}`);
   } finally {
     await context.close();
     preview.server.kill();
@@ -246,13 +279,17 @@ test('in helpsite serve, each round of pack reads is one multi-range request', a
 
 async function wasmResults(page, queries) {
   const cfg = await page.evaluate(() => ({ ...document.querySelector('[data-hs-search]').dataset }));
-  return page.evaluate(async ({ cfg, queries }) => {
+  const answers = await page.evaluate(async ({ cfg, queries }) => {
     const worker = new Worker(cfg.worker);
     const answers = new Map();
     let ready;
     const readyP = new Promise((r) => { ready = r; });
+    let complete;
     worker.onmessage = (e) => {
-      if (e.data.type === 'ready') ready();
+      if (e.data.type === 'ready') {
+        complete = e.data.complete;
+        ready();
+      }
       else if (e.data.id) answers.get(e.data.id)(e.data);
     };
     const abs = (u) => new URL(u, location.href).href;
@@ -266,8 +303,10 @@ async function wasmResults(page, queries) {
       });
       out.push(msg.results ? { ...msg.results, rounds: msg.rounds } : { error: msg.message });
     }
-    return out;
+    return { out, complete };
   }, { cfg, queries });
+  answers.out.complete = answers.complete;
+  return answers.out;
 }
 
 /** Asserts the WebAssembly results equal the native ones, rank for rank; the count with results. */
@@ -288,38 +327,62 @@ function assertSameAsNative(queries, wasm, native) {
 
 test('the WebAssembly engine returns exactly the native results', async () => {
   const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
-  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8'));
   assert.ok(queries.length >= 20);
+  // The small site as published: the whole index comes with the engine, no query waits.
+  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8'));
   const { page, done } = await open('/');
-  const wasm = await wasmResults(page, queries);
-  const nonEmpty = assertSameAsNative(queries, wasm, native);
+  const from = server.log.length;
+  const whole = await wasmResults(page, queries);
+  const nonEmpty = assertSameAsNative(queries, whole, native);
   assert.ok(nonEmpty >= 20, `only ${nonEmpty} queries have results: the parity test would prove little`);
-  // Each new query waits for at most two rounds of pack fetches (postings, then stored text).
-  const rounds = wasm.map((r) => r.rounds);
-  assert.ok(Math.max(...rounds) <= 2, `rounds per query: ${rounds}`);
-  assert.ok(rounds.some((r) => r === 2), `no query fetched anything: ${rounds}`);
+  assert.equal(whole.complete, true, 'the worker knows the whole index is in memory');
+  assert.deepEqual(whole.map((r) => r.rounds).filter((n) => n > 0), [], 'a query waited on the network');
+  assert.deepEqual(server.log.slice(from).filter((e) => /\.pack$/.test(e.path)), [], 'the pack was fetched');
   await done();
+
+  // The same pages with the pack read by Range: the same results, each new query waiting for
+  // at most two rounds of pack fetches (postings, then stored text).
+  const host = await serve(ranged);
+  const context = await browser.newContext();
+  try {
+    const p = await context.newPage();
+    await p.goto(`${host.url}/`);
+    const wasm = await wasmResults(p, queries);
+    assert.equal(wasm.complete, false);
+    assertSameAsNative(queries, wasm, JSON.parse(readFileSync(join(ranged, 'native.json'), 'utf8')));
+    assertSameAsNative(queries, wasm, native);
+    const rounds = wasm.map((r) => r.rounds);
+    assert.ok(Math.max(...rounds) <= 2, `rounds per query: ${rounds}`);
+    assert.ok(rounds.some((r) => r === 2), `no query fetched anything: ${rounds}`);
+  } finally {
+    await context.close();
+    await host.close();
+  }
 });
 
-test('hosts that answer one range per request, or ignore Range, still give the same results', async () => {
-  const queries = JSON.parse(readFileSync(queriesFile, 'utf8')).slice(0, 8);
-  const native = JSON.parse(readFileSync(join(site, 'native.json'), 'utf8')).slice(0, 8);
-  for (const [what, options] of [['single ranges', { multiRange: false }], ['no ranges', { ranges: false }]]) {
-    const host = await serve(site, options);
+test('hosts that answer several ranges, one range per request, or ignore Range give the same results', async () => {
+  const queries = JSON.parse(readFileSync(queriesFile, 'utf8')).slice(0, 10);
+  const native = JSON.parse(readFileSync(join(ranged, 'native.json'), 'utf8')).slice(0, 10);
+  for (const range of ['multi', 'single', 'none']) {
+    const host = await serve(ranged, { range });
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(`${host.url}/`);
       const wasm = await wasmResults(page, queries);
-      assert.ok(assertSameAsNative(queries, wasm, native) >= 5, what);
+      assert.ok(assertSameAsNative(queries, wasm, native) >= 5, range);
       const pack = host.log.filter((e) => /\.pack$/.test(e.path));
-      const whole = pack.filter((e) => e.status === 200).length;
-      if (what === 'single ranges') {
-        // One multi-range request answered whole (and dropped), then single ranges only.
-        assert.equal(whole, 1, `${what}: ${JSON.stringify(pack.map((e) => e.status))}`);
-        assert.ok(pack.filter((e) => e.status === 206).length > 1, what);
+      const statuses = pack.map((e) => e.status);
+      if (range === 'none') {
+        // The hot file's answer said nothing of Range: the first pack request went alone, so
+        // the whole pack came once.
+        assert.deepEqual(statuses, [200], range);
       } else {
-        assert.equal(whole, pack.length, what);
+        assert.ok(pack.length > 1 && statuses.every((s) => s === 206), `${range}: ${statuses}`);
+        assert.ok(pack.every((e) => !/,/.test(e.range)), `${range}: one range per request`);
+        // Chromium's HTTP cache makes requests for one URL wait for each other: each range has its own.
+        const urls = pack.map((e) => e.path + e.query);
+        assert.equal(new Set(urls).size, urls.length, `${range}: a URL asked for twice: ${urls}`);
       }
     } finally {
       await context.close();

@@ -6,7 +6,7 @@
 //! minimal page shell with the theme's CSP.
 //!
 //! ```text
-//! cargo run -p helpsite-search-wasm --example test_site -- CONTENT_DIR OUT_DIR [QUERIES_JSON]
+//! cargo run -p helpsite-search-wasm --example test_site -- CONTENT_DIR OUT_DIR [QUERIES_JSON] [--inline-pack-max BYTES]
 //! ```
 //! With `QUERIES_JSON` (a JSON list of query strings), it also writes `OUT_DIR/native.json`: the
 //! native engine's results for each query, read back from the published files, for the parity
@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use helpsite_search::{Engine, Query, SectionDoc, build_index};
+use helpsite_search::{Engine, Layout, NoStore, Query, SectionDoc, build_index_laid_out};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
@@ -60,9 +60,21 @@ struct Page {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--inline-pack-max BYTES`: 0 keeps even a small site's pack out of the hot file, so the
+    // tests can read a small index by Range.
+    let mut layout = Layout::default();
+    if let Some(at) = args.iter().position(|a| a == "--inline-pack-max") {
+        let value = args.get(at + 1).and_then(|v| v.parse().ok());
+        let Some(value) = value else {
+            eprintln!("error: `--inline-pack-max` takes a number of bytes");
+            std::process::exit(2);
+        };
+        layout.inline_pack_max = value;
+        args.drain(at..at + 2);
+    }
     let [content, out, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: test_site CONTENT_DIR OUT_DIR [QUERIES_JSON]");
+        eprintln!("usage: test_site CONTENT_DIR OUT_DIR [QUERIES_JSON] [--inline-pack-max BYTES]");
         std::process::exit(2);
     };
     let (content, out) = (Path::new(content), Path::new(out));
@@ -82,7 +94,7 @@ fn main() {
     }
 
     let started = Instant::now();
-    let built = build_index(&docs).expect("build index");
+    let built = build_index_laid_out(&docs, &NoStore, layout).expect("build index");
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
     if out.exists() {
         fs::remove_dir_all(out).expect("clear output");

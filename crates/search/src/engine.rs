@@ -80,6 +80,7 @@ impl Engine {
         hot: &[u8],
         cache: BlockCache,
     ) -> Result<Engine, SearchError> {
+        let hot = crate::hot::raw(hot)?;
         if hot.len() as u64 != manifest.hot_len() {
             return Err(SearchError::Manifest(format!(
                 "hot file is {} bytes, the manifest says {}; the files are from different builds",
@@ -88,7 +89,7 @@ impl Engine {
             )));
         }
         let cache = Arc::new(cache);
-        seed(&cache, manifest, hot);
+        seed(&cache, manifest, &hot);
         let files: HashMap<PathBuf, Range<u64>> = manifest
             .files
             .iter()

@@ -118,6 +118,7 @@ mod directory;
 mod doc;
 mod engine;
 mod error;
+mod hot;
 pub mod manifest;
 mod plan;
 mod query;
@@ -130,7 +131,9 @@ mod suggest;
 pub mod synonyms;
 
 #[cfg(feature = "write")]
-pub use build::{BuiltIndex, IndexStats, build_index, build_index_with};
+pub use build::{
+    BuiltIndex, IndexStats, Layout, build_index, build_index_laid_out, build_index_with,
+};
 #[cfg(feature = "write")]
 pub use chunks::{ChunkStats, ChunkStore, MemoryStore, NoStore};
 pub use directory::{ByteSource, FetchStats};

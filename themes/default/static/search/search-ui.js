@@ -1,9 +1,13 @@
 /* helpsite search UI: the header search box and the /search/?q= page.
  *
- * Nothing loads until the reader first focuses the search box (or opens /search/): then a Web
- * Worker starts the WebAssembly engine and the index, and the page never blocks on either.
- * Results update as you type (debounced), ↑ ↓ move between results, Enter follows one, Esc
- * closes the list. The count is announced through an ARIA live region. Each result has a
+ * The engine starts when the reader reaches for the search box (pointer over it, a touch, focus,
+ * the `/` key) or opens /search/: then a Web Worker starts the WebAssembly engine and the index,
+ * and the page never blocks on either. Before that, once the page has loaded and the browser is
+ * idle, the engine's files are fetched into the HTTP cache at low priority, so a reader who
+ * searches later waits for none of them; not when the reader asked to save data (Save-Data) or
+ * the browser rates the connection below 4G, since a reader who never searches pays for them.
+ * Results update as you type (debounced while answers may need the network; at once when the
+ * whole index is in memory), ↑ ↓ move between results, Enter follows one, Esc closes the list. The count is announced through an ARIA live region. Each result has a
  * "copy link" button for support staff that copies the absolute URL with `?ref=reply` (the
  * reply-link ledger recognises and strips it).
  *
@@ -24,6 +28,8 @@
   'use strict';
 
   const DEBOUNCE_MS = 80;
+  /** The engine's files are warmed this long after load, at the browser's next idle moment. */
+  const WARM_AFTER_MS = 1000;
   const BOX_LIMIT = 8;
   const PAGE_LIMIT = 50;
   const SETTLE_MS = 2000;
@@ -38,6 +44,7 @@
 
   let worker = null;
   let engineReady = false;
+  let engineComplete = false; // the whole index is in memory: answers never wait on the network
   let nextId = 1;
   const waiting = new Map(); // query id -> render callback
 
@@ -57,6 +64,7 @@
         failAll(msg.message);
       } else if (msg.type === 'ready') {
         engineReady = true;
+        engineComplete = Boolean(msg.complete);
         document.documentElement.dataset.hsSearchReady = String(Math.round(msg.ms));
       }
     };
@@ -65,7 +73,7 @@
     const index = new URL(cfg.index, location.href).href;
     worker.postMessage({ type: 'init', glue: new URL(cfg.glue, location.href).href, wasm, index, prefetched: true });
     prefetch(wasm, index).then(
-      ([module, manifest, hot]) => worker.postMessage({ type: 'files', module, manifest, hot }, [manifest, hot]),
+      ([module, manifest, hot, ranges]) => worker.postMessage({ type: 'files', module, manifest, hot, ranges }, [manifest, hot]),
       (err) => worker.postMessage({ type: 'files', error: String((err && err.message) || err) }));
     return true;
   }
@@ -73,20 +81,47 @@
   /**
    * Starts what the worker needs from the network on this thread, at once: the worker's own
    * script is still loading meanwhile. The engine compiles while its bytes stream in; the
-   * manifest names the hot file. Resolves to [WebAssembly.Module, manifest bytes, hot bytes].
+   * manifest names the hot file. Resolves to [WebAssembly.Module, manifest bytes, hot bytes (as
+   * published: the worker inflates them), whether the host said it answers Range].
    */
   function prefetch(wasm, index) {
-    const bytes = async (url) => {
+    const file = async (url) => {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
-      return response.arrayBuffer();
+      return [await response.arrayBuffer(), /\bbytes\b/i.test(response.headers.get('Accept-Ranges') || '')];
     };
     const module = WebAssembly.compileStreaming(fetch(wasm));
-    const files = bytes(new URL('manifest.json', index)).then(async (manifest) => {
+    const files = file(new URL('manifest.json', index)).then(async ([manifest]) => {
       const { hot } = JSON.parse(new TextDecoder().decode(manifest));
-      return [manifest, await bytes(new URL(hot, index))];
+      return [manifest, ...await file(new URL(hot, index))];
     });
-    return Promise.all([module, files]).then(([m, [manifest, hot]]) => [m, manifest, hot]);
+    return Promise.all([module, files]).then(([m, [manifest, hot, ranges]]) => [m, manifest, hot, ranges]);
+  }
+
+  /**
+   * Whether fetching the engine for a reader who may never search is fair to them: not when
+   * they asked to save data, nor on a connection the browser rates below 4G. (Its downlink
+   * figure is no guide: a fresh browser reports a default 1.55 Mbit/s until it has measured.)
+   */
+  function mayWarm() {
+    const c = navigator.connection;
+    if (location.protocol === 'file:') return false;
+    if (c && (c.saveData || (c.effectiveType && c.effectiveType !== '4g'))) return false;
+    return !matchMedia('(prefers-reduced-data: reduce)').matches;
+  }
+
+  /**
+   * Fetches the engine's files into the HTTP cache at low priority, without compiling or
+   * starting anything: startEngine() then finds them there. Errors are startEngine()'s to report.
+   */
+  function warm() {
+    if (worker || !mayWarm()) return;
+    const index = new URL(cfg.index, location.href);
+    const get = (url) => fetch(url, { priority: 'low' }).then((r) => (r.ok ? r.arrayBuffer() : null));
+    const files = [cfg.worker, cfg.glue, cfg.wasm].map((u) => get(new URL(u, location.href)));
+    files.push(get(new URL('manifest.json', index)).then((manifest) => manifest
+      && get(new URL(JSON.parse(new TextDecoder().decode(manifest)).hot, index))));
+    Promise.all(files).catch(() => {});
   }
 
   let engineError = null;
@@ -340,6 +375,17 @@
     });
   }
 
+  // A pointer over the box or a touch on it comes a few hundred milliseconds before the focus.
+  for (const type of ['pointerover', 'touchstart']) {
+    form.addEventListener(type, () => startEngine(), { once: true, passive: true });
+  }
+  const warmLater = () => setTimeout(() => {
+    if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 2000 });
+    else warm();
+  }, WARM_AFTER_MS);
+  if (document.readyState === 'complete') warmLater();
+  else addEventListener('load', warmLater, { once: true });
+
   input.addEventListener('focus', () => {
     if (!startEngine()) openPanel(message(FILE_MESSAGE, 'hs-file'));
     else if (input.value.trim() && panel.hidden && !page) runBox();
@@ -349,8 +395,9 @@
     clearTimeout(timer);
     unsettle();
     // Until the engine is ready, send at once: the worker keeps only the newest query, so the
-    // first result waits for nothing but the engine.
-    timer = setTimeout(page ? runPage : runBox, engineReady ? DEBOUNCE_MS : 0);
+    // first result waits for nothing but the engine. With the whole index in memory an answer
+    // takes milliseconds and fetches nothing, so there is nothing to save by waiting.
+    timer = setTimeout(page ? runPage : runBox, engineReady && !engineComplete ? DEBOUNCE_MS : 0);
   });
 
   /** Result links in the box or the page, in reading order. */

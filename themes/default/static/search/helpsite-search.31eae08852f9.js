@@ -32,30 +32,22 @@ let wasm_bindgen = (function(exports) {
          * @returns {Searcher}
          */
         static open(manifest, hot) {
+            let ptr0, len0, ptr1, len1;
             try {
-                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                let ptr0, len0, ptr1, len1;
-                try {
-                    ptr0 = passArray8ToWasm0(manifest, wasm.__wbindgen_export);
-                    len0 = WASM_VECTOR_LEN;
-                    ptr1 = passArray8ToWasm0(hot, wasm.__wbindgen_export);
-                    len1 = WASM_VECTOR_LEN;
-                } catch (e) {
-                    if (ptr1) { wasm.__wbindgen_export2(ptr1, len1 * 1, 1); }
-                    if (ptr0) { wasm.__wbindgen_export2(ptr0, len0 * 1, 1); }
-                    throw e;
-                }
-                wasm.searcher_open(retptr, ptr0, len0, ptr1, len1);
-                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-                var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-                if (r2) {
-                    throw takeFromExternrefTable0(r1);
-                }
-                return Searcher.__wrap(r0);
-            } finally {
-                wasm.__wbindgen_add_to_stack_pointer(16);
+                ptr0 = passArray8ToWasm0(manifest, wasm.__wbindgen_malloc);
+                len0 = WASM_VECTOR_LEN;
+                ptr1 = passArray8ToWasm0(hot, wasm.__wbindgen_malloc);
+                len1 = WASM_VECTOR_LEN;
+            } catch (e) {
+                if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+                if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+                throw e;
             }
+            const ret = wasm.searcher_open(ptr0, len0, ptr1, len1);
+            if (ret[2]) {
+                throw takeFromExternrefTable0(ret[1]);
+            }
+            return Searcher.__wrap(ret[0]);
         }
         /**
          * One step of answering a `Query` JSON (`{"text": …, "limit": …, "section": …, "kind": …}`,
@@ -68,26 +60,20 @@ let wasm_bindgen = (function(exports) {
             let deferred3_0;
             let deferred3_1;
             try {
-                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                const ptr0 = passStringToWasm0(query_json, wasm.__wbindgen_export, wasm.__wbindgen_export4);
+                const ptr0 = passStringToWasm0(query_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
                 const len0 = WASM_VECTOR_LEN;
-                wasm.searcher_search(retptr, this.__wbg_ptr, ptr0, len0);
-                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-                var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-                var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
-                var ptr2 = r0;
-                var len2 = r1;
-                if (r3) {
+                const ret = wasm.searcher_search(this.__wbg_ptr, ptr0, len0);
+                var ptr2 = ret[0];
+                var len2 = ret[1];
+                if (ret[3]) {
                     ptr2 = 0; len2 = 0;
-                    throw takeFromExternrefTable0(r2);
+                    throw takeFromExternrefTable0(ret[2]);
                 }
                 deferred3_0 = ptr2;
                 deferred3_1 = len2;
                 return getStringFromWasm0(ptr2, len2);
             } finally {
-                wasm.__wbindgen_add_to_stack_pointer(16);
-                wasm.__wbindgen_export2(deferred3_0, deferred3_1, 1);
+                wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
             }
         }
         /**
@@ -98,16 +84,12 @@ let wasm_bindgen = (function(exports) {
             let deferred1_0;
             let deferred1_1;
             try {
-                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                wasm.searcher_stats(retptr, this.__wbg_ptr);
-                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-                deferred1_0 = r0;
-                deferred1_1 = r1;
-                return getStringFromWasm0(r0, r1);
+                const ret = wasm.searcher_stats(this.__wbg_ptr);
+                deferred1_0 = ret[0];
+                deferred1_1 = ret[1];
+                return getStringFromWasm0(ret[0], ret[1]);
             } finally {
-                wasm.__wbindgen_add_to_stack_pointer(16);
-                wasm.__wbindgen_export2(deferred1_0, deferred1_1, 1);
+                wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
             }
         }
         /**
@@ -121,26 +103,20 @@ let wasm_bindgen = (function(exports) {
             let deferred3_0;
             let deferred3_1;
             try {
-                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                const ptr0 = passStringToWasm0(text, wasm.__wbindgen_export, wasm.__wbindgen_export4);
+                const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
                 const len0 = WASM_VECTOR_LEN;
-                wasm.searcher_suggest(retptr, this.__wbg_ptr, ptr0, len0);
-                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-                var r2 = getDataViewMemory0().getInt32(retptr + 4 * 2, true);
-                var r3 = getDataViewMemory0().getInt32(retptr + 4 * 3, true);
-                var ptr2 = r0;
-                var len2 = r1;
-                if (r3) {
+                const ret = wasm.searcher_suggest(this.__wbg_ptr, ptr0, len0);
+                var ptr2 = ret[0];
+                var len2 = ret[1];
+                if (ret[3]) {
                     ptr2 = 0; len2 = 0;
-                    throw takeFromExternrefTable0(r2);
+                    throw takeFromExternrefTable0(ret[2]);
                 }
                 deferred3_0 = ptr2;
                 deferred3_1 = len2;
                 return getStringFromWasm0(ptr2, len2);
             } finally {
-                wasm.__wbindgen_add_to_stack_pointer(16);
-                wasm.__wbindgen_export2(deferred3_0, deferred3_1, 1);
+                wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
             }
         }
         /**
@@ -150,19 +126,12 @@ let wasm_bindgen = (function(exports) {
          * @param {Uint8Array | number[]} bytes
          */
         supply(start, bytes) {
-            try {
-                const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-                const val2 = +start;
-                const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_export);
-                const len0 = WASM_VECTOR_LEN;
-                wasm.searcher_supply(retptr, this.__wbg_ptr, val2, ptr0, len0);
-                var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-                var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-                if (r1) {
-                    throw takeFromExternrefTable0(r0);
-                }
-            } finally {
-                wasm.__wbindgen_add_to_stack_pointer(16);
+            const val2 = +start;
+            const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
+            const len0 = WASM_VECTOR_LEN;
+            const ret = wasm.searcher_supply(this.__wbg_ptr, val2, ptr0, len0);
+            if (ret[1]) {
+                throw takeFromExternrefTable0(ret[0]);
             }
         }
     }
@@ -196,14 +165,6 @@ let wasm_bindgen = (function(exports) {
     const SearcherFinalization = (typeof FinalizationRegistry === 'undefined')
         ? { register: () => {}, unregister: () => {} }
         : new FinalizationRegistry(ptr => wasm.__wbg_searcher_free(ptr, 1));
-
-    let cachedDataViewMemory0 = null;
-    function getDataViewMemory0() {
-        if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {
-            cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
-        }
-        return cachedDataViewMemory0;
-    }
 
     function getStringFromWasm0(ptr, len) {
         ptr = ptr >>> 0;
@@ -264,7 +225,7 @@ let wasm_bindgen = (function(exports) {
 
     function takeFromExternrefTable0(idx) {
         const value = wasm.__wbindgen_externrefs.get(idx);
-        wasm.__wbindgen_export3(idx);
+        wasm.__externref_table_dealloc(idx);
         return value;
     }
 
@@ -294,7 +255,6 @@ let wasm_bindgen = (function(exports) {
         wasmInstance = instance;
         wasm = instance.exports;
         wasmModule = module;
-        cachedDataViewMemory0 = null;
         cachedUint8ArrayMemory0 = null;
         wasm.__wbindgen_start();
         return wasm;
