@@ -39,7 +39,7 @@ pub struct Suggestions {
 pub struct WordSuggestion {
     /// The word, normalised (lowercase, accents folded), as the index would see it.
     pub word: String,
-    /// Up to [`MAX_NEAREST`] known words, nearest and most used first.
+    /// Up to `MAX_NEAREST` (3) known words, nearest and most used first.
     pub nearest: Vec<String>,
 }
 
