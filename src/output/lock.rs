@@ -29,6 +29,11 @@ impl BuildLock {
     /// Locks `out` for this process, or says which process holds it.
     pub fn acquire(out: &Path) -> io::Result<BuildLock> {
         let path = lock_path(out);
+        // `--out new/folder/public` is fine: the folders above the output are made, as the
+        // swap would make them; only then can the lock beside it exist.
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -83,5 +88,13 @@ mod tests {
         );
         drop(held);
         BuildLock::acquire(&out).expect("released on drop");
+    }
+
+    #[test]
+    fn an_output_whose_parent_folders_do_not_exist_yet_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("srv/help");
+        BuildLock::acquire(&out).expect("parents are made");
+        assert!(lock_path(&out).is_file());
     }
 }
