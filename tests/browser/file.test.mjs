@@ -45,8 +45,9 @@ async function open(rel, viewport = DESKTOP) {
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("requestfailed", (r) => {
-    // The feedback widget hands its answer to the email app with a mailto: navigation.
-    if (!r.url().startsWith("mailto:")) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+    // A mailto: navigation hands an email to the email app; ERR_ABORTED is the browser dropping
+    // a request itself (the favicon when the test navigates on); a missing file is another error.
+    if (!r.url().startsWith("mailto:") && r.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
   });
   context.on("request", (r) => {
     const url = r.url();
@@ -121,7 +122,7 @@ test("the composer builds its email from disk, naming the pages read by their we
   await page.locator("#c-subject").fill("Connect: SMS sender stuck on pending");
   await page.locator("#c-trying").fill("Add an SMS sender");
   const mailto = await page.locator("#c-mailto").getAttribute("href");
-  assert.match(mailto, /^mailto:hello@divergent\.cloud\?subject=Connect%3A%20SMS%20sender/);
+  assert.match(mailto, /^mailto:hello@divergent\.cloud\?subject=Connect(%3A|:)%20SMS%20sender/);
   // The email names the page read by its web address, wherever the copy on disk is.
   const body = decodeURIComponent(mailto);
   assert.ok(body.includes("https://support.divergent.cloud/getting-help/etiquette/"), body);
@@ -132,8 +133,14 @@ test("the composer builds its email from disk, naming the pages read by their we
 
 test("the feedback widget answers from disk", async () => {
   const { page, done } = await open("getting-help/etiquette/index.html");
+  // Without an endpoint "Yes" only thanks; "No" offers an email the reader may choose to send.
   await page.locator("[data-feedback] [data-answer=yes]").click();
-  await page.locator(".feedback-status", { hasText: "Your email app should open" }).waitFor();
+  await page.locator(".feedback-status", { hasText: "We're glad it helped" }).waitFor();
+  await page.reload();
+  await page.locator("[data-feedback] [data-answer=no]").click();
+  const email = page.locator(".feedback-status a.feedback-email");
+  await email.waitFor();
+  assert.match(await email.getAttribute("href"), /^mailto:/);
   await done();
 });
 

@@ -152,7 +152,11 @@ async function open(urlPath) {
   const responses = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push({ text: `console: ${m.text()}`, url: m.location()?.url }); });
   page.on("pageerror", (e) => problems.push({ text: `pageerror: ${e.message}` }));
-  page.on("requestfailed", (r) => problems.push({ text: `failed: ${r.url()} ${r.failure()?.errorText}` }));
+  // ERR_ABORTED is the browser dropping a request itself, e.g. the favicon when the test navigates
+  // on before it arrived; a missing or refused file shows as its status or another error.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") problems.push({ text: `failed: ${r.url()} ${r.failure()?.errorText}` });
+  });
   context.on("request", (r) => {
     const url = r.url();
     if (!url.startsWith(`${base}/help/`) && !url.startsWith("data:")) outside.push(url);
@@ -248,8 +252,12 @@ test("in Chromium every link, asset, search result and redirect stays under /hel
   await shot(page, "subpath-search");
   await hit.click();
   await page.waitForURL(`${base}${href.replace(/#.*/, "")}**`);
-  const packReads = responses.filter((r) => r.url().endsWith(".pack"));
-  assert.ok(packReads.length > 0 && packReads.every((r) => r.status() === 206), "the pack is read by Range from nginx");
+  // A small site's whole index travels in its hot file (issue 12), so the bundled site may read
+  // no pack at all; any pack read must be a single range from nginx, under /help/.
+  const hot = responses.filter((r) => /\.hot$/.test(new URL(r.url()).pathname));
+  assert.ok(hot.length > 0 && hot.every((r) => r.url().startsWith(`${base}/help/`) && r.status() === 200), "the hot file is read from under /help/");
+  const packReads = responses.filter((r) => /\.pack$/.test(new URL(r.url()).pathname));
+  assert.ok(packReads.every((r) => r.url().startsWith(`${base}/help/`) && r.status() === 206), "pack reads are ranges from nginx");
 
   await page.goto(`${base}/help/search/?q=etiquette`);
   const full = page.locator(".hs-hit-link").first();
@@ -265,6 +273,8 @@ test("aliases redirect, flows step, and the 404 page is styled under /help/", as
   await page.goto(`${base}/help/troubleshooting/should-i-email-support/`);
   await page.locator('[data-step="start"] a[data-next="kind"]').click();
   assert.ok(await page.locator('[data-step="kind"]').isVisible());
+  // The next goto would abort this page's late requests (its favicon) and count them as failures.
+  await page.waitForLoadState("load");
   assert.ok(new URL(page.url()).pathname.startsWith("/help/troubleshooting/should-i-email-support/"), page.url());
   const contact = await page.locator('a[data-kind="contact"]').first().getAttribute("href");
   assert.match(contact, /^\/help\/contact\//);
