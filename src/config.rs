@@ -203,19 +203,14 @@ impl Config {
     }
 
     /// Path part of `base_url`, always starting and ending with `/` (`/` or `/help/`).
-    /// Every URL the site emits starts with it.
+    /// Every URL the site emits starts with it ([`crate::urls::base_path`]).
     pub fn base_path(&self) -> &str {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
-        match after_scheme.find('/') {
-            Some(i) => &after_scheme[i..],
-            None => "/",
-        }
+        crate::urls::base_path(&self.base_url)
     }
 
     /// Absolute URL for a root-relative site path (`/faq/` → `https://host/faq/`).
     pub fn permalink(&self, path: &str) -> String {
-        let host = self.base_url.trim_end_matches(self.base_path());
-        format!("{host}{path}")
+        crate::urls::absolute(&self.base_url, path)
     }
 
     pub fn ledger_path(&self, root: &Path) -> PathBuf {

@@ -18,4 +18,5 @@ pub mod render;
 pub mod search_index;
 pub mod serve;
 pub mod site;
+pub mod urls;
 pub mod yaml;

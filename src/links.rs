@@ -9,10 +9,13 @@
 //! [`resolve_url`] answers "does this site URL still lead somewhere, and where?"; the reply-link
 //! ledger's guard (issue 5) asks it for every URL ever sent to a customer.
 
-use crate::content::{LeftOut, Page, url};
+pub mod flows;
+
+use crate::content::{LeftOut, Page};
 use crate::diagnostics::{Diagnostic, closest};
 use crate::markdown::Target;
 use crate::site::Site;
+use crate::urls;
 
 /// Where a root-relative URL (maybe with `#anchor` and `?query`) leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +39,7 @@ pub fn resolve_url(site: &Site, url: &str) -> Resolution {
         None => (url, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let path = page_path(&format!("/{}", path.trim_start_matches('/')));
+    let path = urls::pretty_path(&format!("/{}", path.trim_start_matches('/')));
     let (page, via_alias) = match (site.page_by_url(&path), site.aliases.get(&path)) {
         (Some(p), _) => (p, false),
         (None, Some(&p)) => (p, true),
@@ -218,7 +221,7 @@ const GENERATED: [&str; 5] = [
 /// content or static file, a section, or a file the build writes.
 fn check_url(site: &Site, written: &str, anchor: Option<&str>) -> Option<Problem> {
     let base = site.config.base_path();
-    let path = page_path(written);
+    let path = urls::pretty_path(written);
     let page = site
         .page_by_url(&path)
         .or_else(|| site.aliases.get(&path).copied());
@@ -260,16 +263,6 @@ fn check_url(site: &Site, written: &str, anchor: Option<&str>) -> Option<Problem
         reason: format!("no page or file at `{path}`"),
         hint: Some(hint),
     })
-}
-
-/// `url` as the page URL it would be: `index.html` dropped, a folder's trailing `/` added.
-fn page_path(url: &str) -> String {
-    let path = url.strip_suffix("index.html").unwrap_or(url);
-    let mut path = path.to_string();
-    if !path.ends_with('/') && !path.rsplit('/').next().unwrap_or("").contains('.') {
-        path.push('/');
-    }
-    path
 }
 
 /// A file of the site's or the theme's `static/` folders (published at the base path). The
@@ -347,7 +340,7 @@ fn check_aliases(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut claimed: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, page) in site.pages().iter().enumerate() {
         for (alias, &line) in page.meta.aliases.iter().zip(&page.alias_lines) {
-            let alias_url = url::alias_url(base, alias);
+            let alias_url = urls::alias_url(base, alias);
             let error = |msg: String| Diagnostic::error(msg).at(&page.file).line(line);
             if let Some(other) = site.page_by_url(&alias_url) {
                 out.push(

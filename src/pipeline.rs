@@ -2,7 +2,7 @@
 //!
 //! 1. load: `site.yaml` and `content/` → [`Site`] (front matter, Markdown, sections);
 //! 2. check ([`Checks::run`]): every internal link, anchor, alias and nav entry; every
-//!    troubleshooting flow's graph and `page:` answers ([`crate::flows::build::check`]); then
+//!    troubleshooting flow's graph and `page:` answers ([`crate::links::flows::check`]); then
 //!    the ledger hook (sent links still resolve, replies per page; `ledger::hook`);
 //! 3. templates: theme and overrides compiled, assets published ([`Renderer::new`]); then no
 //!    alias or page may land on a path the build writes itself ([`Checks::paths`]);

@@ -132,7 +132,7 @@ impl Site {
         self.aliases.clear();
         for (i, page) in pages.iter().enumerate() {
             for alias in &page.meta.aliases {
-                let url = content::url::alias_url(self.config.base_path(), alias);
+                let url = crate::urls::alias_url(self.config.base_path(), alias);
                 self.aliases.entry(url).or_insert(i);
             }
         }

@@ -6,7 +6,6 @@
 
 pub mod front_matter;
 pub mod new;
-pub mod url;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -18,6 +17,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::smart::punctuate;
 use crate::markdown::{self, Rendered};
+use crate::urls;
 pub use front_matter::{FrontMatter, Kind};
 
 /// One Markdown file: a page, or the `_index.md` that heads a section.
@@ -204,7 +204,7 @@ pub fn parse_page(
         .map(|a| front_matter::key_line(&split, a).unwrap_or(split.yaml_line))
         .collect();
     let alias_errors = meta.aliases.iter().zip(&alias_lines).filter_map(|(alias, &line)| {
-        url::alias_problem(alias).map(|why| {
+        urls::alias_problem(alias).map(|why| {
             Diagnostic::error(format!("alias `{alias}` {why}"))
                 .at(&file)
                 .line(line)
@@ -234,7 +234,7 @@ pub fn parse_page(
     }
     let is_index = source == "_index.md" || source.ends_with("/_index.md");
     Ok(Some(Page {
-        url: url::page_url(base_path, source),
+        url: urls::page_url(base_path, source),
         source: source.to_string(),
         file,
         meta,
@@ -253,11 +253,7 @@ fn arrange(dirs: &[String], pages: &mut [Page], base_path: &str) -> Vec<Section>
         .iter()
         .map(|dir| Section {
             dir: dir.clone(),
-            url: if dir.is_empty() {
-                base_path.to_string()
-            } else {
-                format!("{base_path}{dir}/")
-            },
+            url: urls::section_url(base_path, dir),
             index: None,
             parent: None,
             pages: vec![],

@@ -6,7 +6,7 @@
 //! at a time). The support-request composer itself is theme code (`contact.html`, `composer.js`).
 
 pub mod build;
-mod lines;
+pub(crate) mod lines;
 pub mod model;
 pub mod render;
 pub mod validate;

@@ -25,12 +25,27 @@ pub struct Source<'a> {
     pub first_line: usize,
 }
 
+/// Why an answer's `page:` leads nowhere, from the caller's resolver: the reason, and a hint
+/// when the resolver has a better one than "write a relative path" (the nearest page or
+/// heading, or that the page is a draft).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub reason: String,
+    pub hint: Option<String>,
+}
+
+impl From<String> for Unresolved {
+    fn from(reason: String) -> Unresolved {
+        Unresolved { reason, hint: None }
+    }
+}
+
 /// Validates `flow`. `resolve` receives an answer's `page:` value (a relative `.md` path with an
 /// optional `#anchor`) and returns the URL it links to, or why it does not resolve.
 pub fn validate(
     flow: &Flow,
     src: &Source<'_>,
-    resolve: impl Fn(&str) -> Result<String, String>,
+    resolve: impl Fn(&str) -> Result<String, Unresolved>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let lines = Lines::new(src.front_matter, src.first_line);
@@ -148,7 +163,7 @@ fn check_answer(
     step: &str,
     answer: &Answer,
     ids: &[&str],
-    resolve: &impl Fn(&str) -> Result<String, String>,
+    resolve: &impl Fn(&str) -> Result<String, Unresolved>,
 ) {
     let label = &answer.label;
     let targets = answer.targets();
@@ -181,8 +196,8 @@ fn check_answer(
             if let Err(why) = resolve(page) {
                 out.push(
                     error(src, at, format!("flow step `{step}`: answer `{label}` links to `{page}`, which does not resolve"))
-                        .cause(why)
-                        .hint("write the page as a path relative to this file, like a Markdown link (`../connect/senders.md#verify-a-sender`)"),
+                        .cause(why.reason)
+                        .hint(why.hint.unwrap_or_else(|| "write the page as a path relative to this file, like a Markdown link (`../connect/senders.md#verify-a-sender`)".into())),
                 );
             }
         }

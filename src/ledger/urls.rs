@@ -4,12 +4,14 @@
 //! and its path is under the base path. The normal form keeps the path and the anchor only: a
 //! static page never depends on its query string, so tracking parameters (`utm_*`, `ref`,
 //! `fbclid`, `gclid`, `mc_*`, …) and everything else in the query go, and `ref=reply` is kept as
-//! a flag. `index.html` and a missing trailing slash map to the pretty URL the build writes.
+//! a flag. `index.html` and a missing trailing slash map to the pretty URL the build writes
+//! ([`crate::urls::normalise_path`]); the base path is the build's ([`crate::urls::base_path`]).
 
 use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::config::Config;
+use crate::urls::{self, normalise_path};
 
 /// A URL of this site in normal form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +46,8 @@ impl SiteUrls {
             .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase())
             .collect();
         hosts.extend(base.host_str().map(str::to_ascii_lowercase));
-        let mut base_path = base.path().to_string();
+        // The build's base path, in the decoded form every link is compared in.
+        let mut base_path = normalise_path(urls::base_path(base_url));
         if !base_path.ends_with('/') {
             base_path.push('/');
         }
@@ -100,26 +103,6 @@ impl SiteUrls {
             from_reply,
         })
     }
-}
-
-/// Pretty form of a URL path: percent-decoded, no repeated slashes, no `index.html`, and a
-/// trailing slash unless the last segment is a file name with an extension.
-pub fn normalise_path(path: &str) -> String {
-    let decoded = percent_decode_str(path).decode_utf8_lossy();
-    let mut segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    if matches!(segments.last(), Some(&("index.html" | "index.htm"))) {
-        segments.pop();
-    }
-    let mut out = String::with_capacity(decoded.len() + 1);
-    out.push('/');
-    for s in &segments {
-        out.push_str(s);
-        out.push('/');
-    }
-    if segments.last().is_some_and(|s| s.contains('.')) {
-        out.pop();
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::content::url;
+use crate::urls as url;
 
 /// A link or image found on a page, with the file line it was written on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

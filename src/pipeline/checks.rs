@@ -5,10 +5,10 @@
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::links;
 use crate::render::{Renderer, reserved};
 use crate::site::Site;
 use crate::site::edit::Effects;
-use crate::{flows, links};
 
 use super::Timings;
 
@@ -41,7 +41,7 @@ impl Checks {
             let pages = pages.map(|p| links::check_page(site, p)).collect();
             (pages, links::check_site_wide(site))
         });
-        let flows = timings.time("check flows", || flows::build::check(site));
+        let flows = timings.time("check flows", || links::flows::check(site));
         let ledger = timings.time("sent links", || ledger(site));
         Checks {
             pages,
@@ -73,7 +73,7 @@ impl Checks {
             self.pages[i] = links::check_page(site, &site.pages()[i]);
         }
         self.site_links = links::check_site_wide(site);
-        self.flows = flows::build::check(site);
+        self.flows = links::flows::check(site);
         self.paths = reserved::check(site, renderer);
         if effects.resolution() {
             self.ledger = ledger(site);

@@ -25,10 +25,11 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
-use crate::content::{Kind, url};
+use crate::content::Kind;
 use crate::diagnostics::{Diagnostic, closest};
 use crate::output::Output;
 use crate::site::Site;
+use crate::urls as url;
 use assets::Assets;
 use context::NavTree;
 

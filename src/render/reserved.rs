@@ -15,9 +15,9 @@
 
 use std::collections::HashMap;
 
-use crate::content::url;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
+use crate::urls as url;
 
 use super::Renderer;
 

@@ -131,3 +131,47 @@ fn flow_on_a_page_that_is_not_troubleshooting_is_an_error() {
          hint: add `kind: troubleshooting` to the front matter\n"
     );
 }
+
+/// A flow's `page:` answers are judged by the link check itself: a typo gets the nearest page
+/// as a hint, a draft says so, as for a Markdown link.
+#[test]
+fn flow_answers_get_the_link_checks_hints() {
+    let site = copy_fixture();
+    let flow = "content/troubleshooting/not-sending.md";
+    edit(
+        site.path(),
+        flow,
+        "page: ../guides/senders.md#verify-a-sender",
+        "page: ../guides/sendrs.md",
+    );
+    edit(
+        site.path(),
+        flow,
+        "page: ../guides/senders.md#spam-folder",
+        "page: ../guides/templates.md",
+    );
+    edit(
+        site.path(),
+        "content/guides/templates.md",
+        "---\n",
+        "---\ndraft: true\n",
+    );
+    let report = run(site.path().into());
+    let printed = report.diagnostics.to_string();
+    assert!(
+        printed.contains(
+            "links to `../guides/sendrs.md`, which does not resolve\n  \
+             caused by: no page `content/guides/sendrs.md`\n  \
+             hint: did you mean `../guides/senders.md`?\n"
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "links to `../guides/templates.md`, which does not resolve\n  \
+             caused by: no page `content/guides/templates.md`\n  \
+             hint: the page is a draft: publish it or build with `--drafts`\n"
+        ),
+        "{printed}"
+    );
+}

@@ -24,10 +24,11 @@ fn check(front_matter: &str) -> String {
         "../connect/senders.md#verify-a-sender" => {
             Ok("/connect/senders/#verify-a-sender".to_string())
         }
-        "../connect/senders.md#verify" => {
-            Err("`content/connect/senders.md` has no heading `#verify`".to_string())
-        }
-        other => Err(format!("no page `{other}`")),
+        "../connect/senders.md#verify" => Err(Unresolved {
+            reason: "`content/connect/senders.md` has no heading `#verify`".to_string(),
+            hint: Some("did you mean `#verify-a-sender`?".to_string()),
+        }),
+        other => Err(format!("no page `{other}`").into()),
     };
     let mut diags = crate::diagnostics::Diagnostics(validate(&fm.flow, &src, resolve));
     diags.sort();
@@ -89,7 +90,7 @@ fn unresolved_anchor() {
         check(&fm),
         "error: content/troubleshooting/sms.md:10: flow step `verified`: answer `No` links to `../connect/senders.md#verify`, which does not resolve\n  \
          caused by: `content/connect/senders.md` has no heading `#verify`\n  \
-         hint: write the page as a path relative to this file, like a Markdown link (`../connect/senders.md#verify-a-sender`)\n"
+         hint: did you mean `#verify-a-sender`?\n"
     );
 }
 

@@ -171,7 +171,7 @@ impl Incremental {
                     let old = &model.site.pages()[i];
                     effects.add(old, &page);
                     for alias in old.meta.aliases.iter().chain(&page.meta.aliases) {
-                        alias_urls.insert(content::url::alias_url(base, alias));
+                        alias_urls.insert(crate::urls::alias_url(base, alias));
                     }
                     model.site.replace_page(i, page);
                     edited.push(i);
@@ -222,7 +222,7 @@ impl Incremental {
                     }
                     _ => self
                         .pending
-                        .remove(content::url::output_path(site.config.base_path(), &url)),
+                        .remove(crate::urls::output_path(site.config.base_path(), &url)),
                 }
             }
         }
@@ -256,7 +256,7 @@ impl Incremental {
         let new_assets: BTreeSet<&String> = renderer.asset_urls().values().collect();
         for url in model.renderer.asset_urls().values() {
             if !new_assets.contains(url) {
-                self.pending.remove(content::url::output_path(base, url));
+                self.pending.remove(crate::urls::output_path(base, url));
             }
         }
         model.renderer = renderer;

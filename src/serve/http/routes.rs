@@ -104,11 +104,7 @@ async fn page_banner(figures: &FiguresCache, site: &Arc<Snapshot>, file: &str) -
         Figures::Nothing => None,
         Figures::Unreadable(why) => Some(banner::notice(why)),
         Figures::Pages(pages) => {
-            let url = format!(
-                "{}{}",
-                site.base_path,
-                file.strip_suffix("index.html").unwrap_or(file)
-            );
+            let url = crate::urls::output_url(&site.base_path, file);
             pages
                 .get(&url)
                 .map(|page| banner::figures(page, figures::PERIOD_DAYS))

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tokio::sync::broadcast;
 
+use crate::urls;
+
 /// What open pages are told.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
@@ -34,19 +36,11 @@ impl Message {
             return Message::ReloadAll;
         }
         Message::Reload {
-            urls: paths.iter().map(|p| url_of(p, base_path)).collect(),
+            urls: paths
+                .iter()
+                .map(|p| urls::output_url(base_path, p))
+                .collect(),
         }
-    }
-}
-
-/// The site URL of an output path: `faq/index.html` → `/faq/`, `a.css` → `/a.css`.
-pub(crate) fn url_of(path: &str, base_path: &str) -> String {
-    if path == "index.html" {
-        return base_path.to_string();
-    }
-    match path.strip_suffix("/index.html") {
-        Some(dir) => format!("{base_path}{dir}/"),
-        None => format!("{base_path}{path}"),
     }
 }
 
@@ -99,15 +93,6 @@ impl Hub {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn urls_of_output_paths() {
-        assert_eq!(url_of("index.html", "/"), "/");
-        assert_eq!(url_of("faq/index.html", "/"), "/faq/");
-        assert_eq!(url_of("a/b/index.html", "/help/"), "/help/a/b/");
-        assert_eq!(url_of("style.1a2b.css", "/"), "/style.1a2b.css");
-        assert_eq!(url_of("404.html", "/help/"), "/help/404.html");
-    }
 
     #[test]
     fn many_changes_reload_everything() {

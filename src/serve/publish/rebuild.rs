@@ -16,7 +16,7 @@ use std::time::Instant;
 use crate::diagnostics::Diagnostics;
 
 use super::failure;
-use super::hub::{Message, url_of};
+use super::hub::Message;
 use super::indexer::Indexer;
 use super::live::Live;
 use crate::serve::build::builder::{SiteBuilder, Update};
@@ -134,7 +134,10 @@ impl Rebuilder {
             .all(|p| p.ends_with(".css") || p.ends_with(".html"));
         let message = if css_only && only_sheets_and_pages && !sheets.is_empty() {
             Message::Css {
-                urls: sheets.iter().map(|p| url_of(p, &base_path)).collect(),
+                urls: sheets
+                    .iter()
+                    .map(|p| crate::urls::output_url(&base_path, p))
+                    .collect(),
             }
         } else {
             Message::reload(&diff.paths, &base_path)
