@@ -1,5 +1,10 @@
 //! Command-line definitions: one struct of arguments per subcommand, dispatched by one `match`
-//! in `main.rs`. Later issues add `search`, `serve` and `feedback` here the same way.
+//! in `main.rs`; `serve` and `feedback` (with the `ledger` feature) have files of their own.
+//! The library takes no clap type: `main.rs` hands it plain options.
+
+#[cfg(feature = "ledger")]
+pub mod feedback;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -30,11 +35,12 @@ pub enum Command {
     /// Write a new page with correct front matter
     New(NewArgs),
     /// Reply-link ledger and reader feedback: ingest mail and logs, report, serve the endpoint
-    Feedback(helpsite::ledger::FeedbackArgs),
+    #[cfg(feature = "ledger")]
+    Feedback(feedback::FeedbackArgs),
     /// Search the site as readers do, printing links ready to paste into a reply
     Search(SearchArgs),
     /// Serve the site with live reload while you edit (drafts shown)
-    Serve(helpsite::serve::ServeArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// Where the site is.

@@ -9,6 +9,10 @@ pub mod content;
 pub mod diagnostics;
 pub mod flows;
 pub mod highlight;
+#[cfg(feature = "ledger")]
+pub mod ledger;
+#[cfg(not(feature = "ledger"))]
+#[path = "ledger_off.rs"]
 pub mod ledger;
 pub mod links;
 pub mod markdown;

@@ -6,6 +6,8 @@
 //! - 2: usage error or an I/O failure outside the site's content (clap also exits with 2).
 
 mod cli;
+#[cfg(feature = "ledger")]
+mod feedback;
 mod init;
 mod staff_search;
 
@@ -35,9 +37,15 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
+        #[cfg(feature = "ledger")]
         Command::Feedback(args) => Ok(feedback(args)),
         Command::Search(args) => search(args),
-        Command::Serve(args) => match helpsite::serve::run(&args) {
+        Command::Serve(args) => match helpsite::serve::run(&helpsite::serve::Options {
+            root: args.root,
+            addr: std::net::SocketAddr::new(args.bind, args.port),
+            no_drafts: args.no_drafts,
+            open: args.open,
+        }) {
             Ok(()) => Ok(Outcome::Ok),
             Err(d) => {
                 eprintln!("{d}");
@@ -64,8 +72,9 @@ fn ledger_hook(site: &mut helpsite::site::Site) -> Vec<helpsite::diagnostics::Di
     helpsite::ledger::hook::run(site, helpsite::ledger::hook::Unreadable::Fails)
 }
 
-fn feedback(args: helpsite::ledger::FeedbackArgs) -> Outcome {
-    use helpsite::ledger::command::{Status, run_with_status};
+#[cfg(feature = "ledger")]
+fn feedback(args: cli::feedback::FeedbackArgs) -> Outcome {
+    use feedback::{Status, run_with_status};
     let (mut diags, status) = run_with_status(&args);
     diags.sort();
     print_diagnostics(&diags);
@@ -223,9 +232,11 @@ fn new(args: NewArgs) -> anyhow::Result<Outcome> {
             eprintln!("wrote `{}`", file.display());
             Ok(Outcome::Ok)
         }
+        // `new` reads no site: a path that is taken or wrong, or a folder it cannot write,
+        // is a usage or I/O error.
         Err(d) => {
             eprintln!("{d}");
-            Ok(Outcome::SiteErrors)
+            Ok(Outcome::Failure)
         }
     }
 }

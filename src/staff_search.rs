@@ -15,7 +15,7 @@
 //! unchanged afterwards; such a stamp is not kept, so the next search indexes once more.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
@@ -96,6 +96,12 @@ pub fn run(root: &Path, query: &Query, json: bool) -> anyhow::Result<Answer> {
     };
     eprintln!("note: indexing the site for this search ({why}); the next one reuses the index");
     answer_by_indexing(root, query, inputs.ok(), json)
+}
+
+/// Without the `ledger` feature no replies are read, so none can change.
+#[cfg(not(feature = "ledger"))]
+fn ledger_stamp(_root: &Path, _config: &Config) -> anyhow::Result<String> {
+    Ok("none".into())
 }
 
 /// The old way, always right: load the site, index it, search; then keep the index for the
@@ -401,8 +407,9 @@ fn hash_meta(meta: &std::fs::Metadata) -> String {
 
 /// A hash of the staff replies in the ledger (every page URL and message linked): what the
 /// reply-link boost is computed from. `none` without a ledger or with the boost off.
+#[cfg(feature = "ledger")]
 fn ledger_stamp(root: &Path, config: &Config) -> anyhow::Result<String> {
-    let path: PathBuf = config.ledger_path(root);
+    let path = config.ledger_path(root);
     if config.search.reply_boost <= 0.0 || !path.exists() {
         return Ok("none".into());
     }

@@ -25,8 +25,6 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access_log;
-pub mod cli_args;
-pub mod command;
 pub mod connections;
 pub mod db;
 pub mod failed_search;
@@ -43,7 +41,6 @@ pub mod submission;
 pub mod transfer;
 pub mod urls;
 
-pub use cli_args::{FeedbackArgs, FeedbackCommand};
 pub use db::Ledger;
 pub use guard::{Resolution, check_sent_links};
 pub use manifest::Manifest;

@@ -27,7 +27,6 @@
 // binary and the integration tests, so the lint has nothing to say there today.)
 #![warn(unreachable_pub)]
 
-mod args;
 pub(crate) mod build;
 pub(crate) mod http;
 pub(crate) mod ledger;
@@ -35,7 +34,6 @@ pub(crate) mod publish;
 mod server;
 pub(crate) mod watch;
 
-pub use args::ServeArgs;
 pub use build::builder::{Deferred, IndexFiles, SiteBuilder, Update};
 pub use build::incremental::Incremental;
 // The request path → output path mapping, public for the fuzz target that tries escapes.
@@ -44,13 +42,27 @@ pub use server::{Preview, start};
 pub use watch::change::ChangeKind;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostic;
 use crate::site::LoadOptions;
 
+/// What `helpsite serve` was asked for (the binary's `ServeArgs`, without clap).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's root folder (holds `site.yaml`).
+    pub root: PathBuf,
+    /// Where to listen (port 0 picks a free one).
+    pub addr: SocketAddr,
+    /// Leave draft pages out, as `helpsite build` does.
+    pub no_drafts: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
 /// Runs `helpsite serve` until Ctrl-C. Build errors are shown, not returned: only a server that
 /// cannot start (port in use, unreadable root) is an `Err`.
-pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
+pub fn run(args: &Options) -> Result<(), Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,8 +73,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Diagnostic> {
             ..LoadOptions::default()
         };
         let builder = Incremental::new(&args.root, options);
-        let addr = SocketAddr::new(args.bind, args.port);
-        let preview = start(Box::new(builder), &args.root, addr).await?;
+        let preview = start(Box::new(builder), &args.root, args.addr).await?;
         let url = preview.url();
         eprintln!(
             "serving {url} (drafts {}); press Ctrl-C to stop",

@@ -25,7 +25,7 @@ fn new_writes_a_page_that_builds_and_refuses_to_overwrite() {
     site.build()
         .assert_output_contains("connect/webhooks/index.html", "Webhooks: “how” to");
     let again = site.run(&["new", "content/connect/webhooks.md", "--title", "X"]);
-    assert_eq!(again.code, 1);
+    assert_eq!(again.code, 2, "a usage error, not an error of the site");
     insta::assert_snapshot!(again.stderr, @r"
     error: content/connect/webhooks.md: page already exists
       hint: choose another path; `new` never overwrites

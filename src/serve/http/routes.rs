@@ -21,8 +21,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use super::state::AppState;
 use super::urlpath::{self, Refused};
 use super::{api, assets, events};
-use crate::serve::ledger::figures::{self, Figures, FiguresCache};
-use crate::serve::ledger::{banner, report};
+use crate::serve::ledger::{self, FiguresCache};
 use crate::serve::publish::live::Live;
 use crate::serve::publish::snapshot::{Entry, Snapshot, reload_tag};
 
@@ -35,7 +34,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/_helpsite/banner.js", get(assets::banner_script))
         .route("/_helpsite/banner.css", get(assets::banner_style))
         .route("/api/search", get(api::search))
-        .route("/_helpsite/feedback", get(report::feedback_report))
+        .route("/_helpsite/feedback", get(ledger::feedback_report))
         .fallback(site_file)
         // Skips event streams, single ranges and tiny bodies by itself; ranges are never
         // compressed by static hosts, so neither is a response of several.
@@ -68,7 +67,7 @@ async fn site_file(
     let file = path.file();
     if let Some(entry) = site.get(&file) {
         if let Some(at) = entry.banner_at
-            && let Some(banner) = page_banner(&figures, &site, &file).await
+            && let Some(banner) = ledger::page_banner(&figures, &site, &file).await
         {
             return respond(&with_banner(entry, at, &banner), &headers);
         }
@@ -93,21 +92,6 @@ impl From<&Entry> for Served {
             body: entry.body.clone(),
             etag: entry.etag.clone(),
             content_type: entry.content_type.clone(),
-        }
-    }
-}
-
-/// The ledger banner for the page at output path `file`, if the ledger has figures for it.
-async fn page_banner(figures: &FiguresCache, site: &Arc<Snapshot>, file: &str) -> Option<String> {
-    let figures = figures.get(site).await;
-    match figures.as_ref() {
-        Figures::Nothing => None,
-        Figures::Unreadable(why) => Some(banner::notice(why)),
-        Figures::Pages(pages) => {
-            let url = crate::urls::output_url(&site.base_path, file);
-            pages
-                .get(&url)
-                .map(|page| banner::figures(page, figures::PERIOD_DAYS))
         }
     }
 }

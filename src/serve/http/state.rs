@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 
 use super::api::EngineCache;
-use crate::serve::ledger::figures::FiguresCache;
+use crate::serve::ledger::FiguresCache;
 use crate::serve::publish::live::Live;
 
 #[derive(Debug, Clone)]

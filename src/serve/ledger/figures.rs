@@ -23,6 +23,7 @@ use crate::ledger::manifest::MANIFEST_PATH;
 use crate::ledger::report::{self, PageReport};
 use crate::ledger::{Ledger, Manifest};
 
+use super::banner;
 use crate::serve::publish::snapshot::{Entry, Snapshot};
 
 /// How often the ledger's files are looked at while the build stays the same.
@@ -198,4 +199,23 @@ fn compute(root: &Path, manifest: Option<Manifest>) -> (Stamp, Figures) {
         }
     };
     (stamp, figures)
+}
+
+/// The ledger banner for the page at output path `file`, if the ledger has figures for it.
+pub(crate) async fn page_banner(
+    figures: &FiguresCache,
+    site: &Arc<Snapshot>,
+    file: &str,
+) -> Option<String> {
+    let figures = figures.get(site).await;
+    match figures.as_ref() {
+        Figures::Nothing => None,
+        Figures::Unreadable(why) => Some(banner::notice(why)),
+        Figures::Pages(pages) => {
+            let url = crate::urls::output_url(&site.base_path, file);
+            pages
+                .get(&url)
+                .map(|page| banner::figures(page, PERIOD_DAYS))
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! Command-line arguments of `helpsite serve`, kept apart so the CLI merges them in one line
-//! (`Serve(helpsite::serve::ServeArgs)`).
+//! (`Serve(serve::ServeArgs)`); `main.rs` turns them into `helpsite::serve::Options`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;

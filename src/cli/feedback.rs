@@ -1,5 +1,5 @@
-//! The `helpsite feedback …` command line, kept apart from the rest of the CLI so the main
-//! `Command` enum needs one line: `Feedback(helpsite::ledger::FeedbackArgs)`.
+//! The `helpsite feedback …` command line (with the `ledger` feature), kept apart from the rest
+//! of the CLI so the main `Command` enum needs one line: `Feedback(feedback::FeedbackArgs)`.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;

@@ -1,4 +1,5 @@
-//! Runs one `helpsite feedback …` command. Data (report, export) goes to standard output or
+//! `helpsite feedback …` (part of the binary, built with the `ledger` feature): runs one
+//! command over the library's [`helpsite::ledger`]. Data (report, export) goes to standard output or
 //! `--out`; summaries go to standard error; problems come back as [`Diagnostics`] for `main`
 //! to print, and any error among them means a non-zero exit.
 
@@ -6,20 +7,17 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
-use super::cli_args::{FeedbackArgs, FeedbackCommand, ReportFormat};
-use super::connections::{self, Limits};
-use super::db::Ledger;
-use super::mail::message::{Extractor, staff_matcher};
-use super::manifest::Manifest;
-use super::report::Since;
-use super::urls::SiteUrls;
-use super::{access_log, guard, mail, report, report_html, service, transfer};
-use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use helpsite::config::Config;
+use helpsite::diagnostics::{Diagnostic, Diagnostics};
+use helpsite::ledger::connections::{self, Limits};
+use helpsite::ledger::db::Ledger;
+use helpsite::ledger::mail::message::{Extractor, staff_matcher};
+use helpsite::ledger::manifest::Manifest;
+use helpsite::ledger::report::Since;
+use helpsite::ledger::urls::SiteUrls;
+use helpsite::ledger::{access_log, guard, mail, report, report_html, service, transfer};
 
-pub fn run(args: &FeedbackArgs) -> Diagnostics {
-    run_with_status(args).0
-}
+use crate::cli::feedback::{FeedbackArgs, FeedbackCommand, ReportFormat};
 
 /// How a command ended, for the exit status (see `src/main.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
