@@ -142,6 +142,12 @@ fn yes() -> bool {
 impl Config {
     /// Reads and validates `<root>/site.yaml`. Paths in diagnostics are relative to `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        Config::load_with_text(root).map(|(config, _)| config)
+    }
+
+    /// [`Config::load`], also returning the file's text (to name lines of its values in
+    /// later diagnostics), so the file is read once.
+    pub fn load_with_text(root: &Path) -> Result<(Config, String), Diagnostic> {
         let rel = Path::new("site.yaml");
         let text = std::fs::read_to_string(root.join(rel)).map_err(|e| {
             // Paths in diagnostics are relative to the root: name the root when it was given.
@@ -161,7 +167,7 @@ impl Config {
             .search
             .check_synonyms()
             .map_err(|d| d.at(rel).line(line_of(&text, "synonyms:")))?;
-        Ok(config)
+        Ok((config, text))
     }
 
     /// Replaces `base_url` (the `--base-url` flag), with the same checks as in `site.yaml`.

@@ -2,7 +2,8 @@
 //! [`write()`], which puts it on disk so that a reader never sees a half-written site.
 //!
 //! Creating files is the expensive part on the disks we build on (10,000 new files cost about
-//! 5 s; `bench/README`), and so is deleting a tree. So `write` double-buffers:
+//! 5 s, most of a cold build by `bench/build.py` at 10,000 pages; README, "Benchmark"), and so
+//! is deleting a tree. So `write` double-buffers:
 //!
 //! 1. `<parent>/.<out>.prev/` holds the previous generation (the site before the live one). It is
 //!    the staging folder: a file whose hash (blake3, listed in `_helpsite/manifest.tsv`) is the

@@ -17,7 +17,10 @@
 //! builder runs 4–5 through [`render_and_index`], then after each in-place edit redoes what
 //! [`crate::site::edit::Effects`] says through [`Checks::after_edit`].
 //!
-//! Each stage is timed for `--verbose`. I/O happens in stage 1 and in the staging folder; the live output changes only at the swap.
+//! Each stage is timed for `--verbose`. The disk is read in stage 1, by the checks (static
+//! files, a site's own theme, the ledger), in stage 3 (the theme) and by the search index (its
+//! chunk cache, also written); the output is written only in the staging folder, and the live
+//! output changes only at the swap.
 
 mod checks;
 

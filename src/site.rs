@@ -44,8 +44,8 @@ impl Site {
     /// Reads `site.yaml` and `content/`. `None` only when the config cannot be used at all.
     pub fn load(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
         let mut diagnostics = Diagnostics::default();
-        let mut config = match Config::load(root) {
-            Ok(c) => c,
+        let (mut config, config_text) = match Config::load_with_text(root) {
+            Ok(loaded) => loaded,
             Err(d) => {
                 diagnostics.push(d);
                 return (None, diagnostics);
@@ -59,7 +59,6 @@ impl Site {
             diagnostics.push(d);
             return (None, diagnostics);
         }
-        let config_text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
         let (content, found) = content::load(root, &config, options.drafts);
         diagnostics.extend(found);
         let mut site = Site {
