@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build benchmark: helpsite beside Hugo on the shared synthetic support corpus.
 
-usage: python3 bench/build.py [--pages 1000 10000] [--runs 5] [--no-hugo]
+usage: python3 bench/build.py [--pages 1000 10000] [--runs 5] [--no-hugo] [--bin PATH]
 
 For each size it generates the corpus with ../shared/bench/gen_corpus.py (plain flavour for
 helpsite, hugo flavour for Hugo; same pages), then times with the release binary:
@@ -14,6 +14,8 @@ helpsite, hugo flavour for Hugo; same pages), then times with the release binary
 and prints the median wall time, peak RSS (from wait4, the same figure `/usr/bin/time -v` gives
 as "Maximum resident set size"), pages per second, and helpsite's speed relative to Hugo.
 Always compare within one run: absolute times on shared machines drift by tens of percent.
+`--bin` times that helpsite binary instead of building this checkout's: run it for two binaries
+in turn (an older build against a newer) to compare them in the same period.
 """
 import argparse
 import os
@@ -102,9 +104,13 @@ def main():
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--bin", help="the helpsite binary to time (default: build this checkout's)")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "helpsite"], cwd=REPO, check=True)
-    binary = os.path.join(REPO, "target", "release", "helpsite")
+    if a.bin:
+        binary = os.path.abspath(a.bin)
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "helpsite"], cwd=REPO, check=True)
+        binary = os.path.join(REPO, "target", "release", "helpsite")
     hugo_bin = None if a.no_hugo else shutil.which("hugo")
     if not a.no_hugo and not hugo_bin:
         sys.exit("error: `hugo` not found\n  hint: apt-get install -y hugo, or pass --no-hugo")
