@@ -19,6 +19,10 @@
 //!
 //! Nothing outside this module knows SQLite, and this module knows nothing of rendering: the
 //! build talks to it through [`guard::check_sent_links`] and the page manifest only.
+//!
+//! Compiled with the `ledger` feature only (on by default; `src/ledger_off.rs` stands in
+//! without it). `helpsite feedback`, which drives it from the command line, is the binary's
+//! (`src/feedback.rs`, `src/cli/feedback.rs`).
 
 // `Diagnostic` is the house error type and is returned by value throughout (as in
 // `config.rs`); boxing it here alone would make this module the odd one out.
