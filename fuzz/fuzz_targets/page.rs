@@ -13,12 +13,9 @@ use libfuzzer_sys::fuzz_target;
 /// `parse_page` reads from a site root, so each input is written to one file in a folder
 /// kept for the whole run (in memory where `/dev/shm` exists).
 static ROOT: LazyLock<PathBuf> = LazyLock::new(|| {
-    let base = std::path::Path::new("/dev/shm");
-    let dir = tempfile_dir(if base.is_dir() {
-        base
-    } else {
-        &std::env::temp_dir()
-    });
+    let shm = std::path::Path::new("/dev/shm");
+    let temp = std::env::temp_dir();
+    let dir = tempfile_dir(if shm.is_dir() { shm } else { &temp });
     std::fs::create_dir_all(dir.join("content/guide")).unwrap();
     dir
 });
