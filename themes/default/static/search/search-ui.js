@@ -542,6 +542,7 @@
       if (enterPending === text) {
         enterPending = null;
         // No result: the /search/ page says so, offers the way on and reports the query.
+        unsettle();
         go(found ? target(results.pages[0]) : searchUrl(text));
       }
     });
