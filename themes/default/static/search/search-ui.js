@@ -168,9 +168,9 @@
   /* ---------- staff mode ---------- */
 
   const STAFF_KEY = 'hs-staff';
-  // The preview adds its live-reload script to every page it serves: whoever reads there is a
-  // writer or staff at their own machine, never a customer.
-  const preview = Boolean(document.querySelector('script[src$="/_helpsite/livereload.js"]'));
+  // The preview adds its live-reload script (with the page's `data-etag`) to every page it
+  // serves: whoever reads there is a writer or staff at their own machine, never a customer.
+  const preview = Boolean(document.querySelector('script[data-etag][src$="/livereload.js"]'));
   const staff = (() => {
     let on = false;
     try {
@@ -585,6 +585,9 @@
           if (input.value.trim()) runBox();
         } else if (all.length) {
           setActive(active + 1 < all.length ? active + 1 : 0);
+        } else {
+          // No listbox ("no results"): into its links, "did you mean" first.
+          panel.querySelector('a')?.focus();
         }
         break;
       case 'ArrowUp':
@@ -627,9 +630,27 @@
     }
   }
 
+  /** ↓ ↑ between the links of a "no results" panel, and back up to the box; Esc closes it. */
+  function panelLinkKey(event) {
+    const all = [...panel.querySelectorAll('a')];
+    const at = all.indexOf(document.activeElement);
+    if (at === -1) return;
+    if (event.key === 'Escape') {
+      closePanel();
+      input.focus();
+      return;
+    }
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const next = at + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0) input.focus();
+    else all[Math.min(next, all.length - 1)].focus();
+  }
+
   if (!page) {
     input.setAttribute('aria-controls', LISTBOX_ID);
     input.addEventListener('keydown', boxKey);
+    panel.addEventListener('keydown', panelLinkKey);
   } else {
     // On the search page the box drives the page's results: it has no popup, so it is a plain
     // search box there, and ↓ moves focus into the results.
