@@ -7,14 +7,34 @@
  * searches later waits for none of them; not when the reader asked to save data (Save-Data) or
  * the browser rates the connection below 4G, since a reader who never searches pays for them.
  * Results update as you type (debounced while answers may need the network; at once when the
- * whole index is in memory), ↑ ↓ move between results, Enter follows one, Esc closes the list. The count is announced through an ARIA live region. Each result has a
- * "copy link" button for support staff that copies the absolute URL with `?ref=reply` (the
- * reply-link ledger recognises and strips it).
+ * whole index is in memory). The count is announced through an ARIA live region.
+ *
+ * The header box is an ARIA 1.2 combobox: focus stays in the input, its `aria-controls` names
+ * the results listbox, each result is a link with `role="option"`, and ↑ ↓ move
+ * `aria-activedescendant` (and `aria-selected`) through them; Enter opens the highlighted one,
+ * or with none highlighted the first result *at the section that matched best* (the page's top
+ * only when its lead matched best); Esc closes the list, Home / End / ← → hand the caret back.
+ * On the /search/ page the results are a plain list of links (the box has no popup there): ↓
+ * moves focus into it.
+ *
+ * A query that finds nothing shows "Did you mean …" with the nearest words the index knows
+ * (the engine's `suggest`, answered by the worker beside the empty results, no fetch); taking
+ * it runs the corrected query. The way to ask support links the request composer only when the
+ * site has one (`data-contact-url`), else the support address.
+ *
+ * Staff mode: each result gets a "Copy link" control that copies its absolute URL with
+ * `?ref=reply` (the reply-link ledger recognises and strips it). Customers never see it. It is
+ * switched on by opening any page with `?staff=1` (e.g. /search/?staff=1) and off with
+ * `?staff=0`, remembered in localStorage (`hs-staff`), and always on in the preview (`helpsite
+ * serve`, recognised by the live-reload script it adds to every page). In the header list the
+ * control sits inside its option, so it is not a second tab stop: it is there for the mouse, and
+ * Ctrl+C (⌘C) copies the highlighted result's link; the /search/ page has real buttons.
  *
  * Configuration comes from data attributes on the `[data-hs-search]` form, written by
  * templates/partials/search-box.html: data-worker, data-glue, data-wasm, data-index (URLs),
- * data-base-url (site.base_url), data-base-path, data-support-email, and data-feedback-endpoint
- * (site.feedback_endpoint, absent when none is configured).
+ * data-base-url (site.base_url), data-base-path, data-support-email, data-contact-url (only when
+ * the site has a contact page) and data-feedback-endpoint (site.feedback_endpoint, absent when
+ * none is configured).
  *
  * Searches with no results are what writers most want to know (they point at missing pages),
  * so a search that *settles* on no results is reported to the feedback endpoint: on the
@@ -145,11 +165,44 @@
     worker.postMessage({ type: 'search', id, query: { text, limit } });
   }
 
+  /* ---------- staff mode ---------- */
+
+  const STAFF_KEY = 'hs-staff';
+  // The preview adds its live-reload script (with the page's `data-etag`) to every page it
+  // serves: whoever reads there is a writer or staff at their own machine, never a customer.
+  const preview = Boolean(document.querySelector('script[data-etag][src$="/livereload.js"]'));
+  const staff = (() => {
+    let on = false;
+    try {
+      on = localStorage.getItem(STAFF_KEY) === '1';
+    } catch {
+      // Storage blocked: the switch below still holds for this page view.
+    }
+    const url = new URL(location.href);
+    const asked = url.searchParams.get('staff');
+    if (asked === '1' || asked === '0') {
+      on = asked === '1';
+      try {
+        if (on) localStorage.setItem(STAFF_KEY, '1');
+        else localStorage.removeItem(STAFF_KEY);
+      } catch {
+        // As above.
+      }
+      // The switch is no part of the page's address: a link copied from the bar must not
+      // switch a customer's browser into staff mode.
+      url.searchParams.delete('staff');
+      history.replaceState(history.state, '', url);
+    }
+    return on || preview;
+  })();
+  document.documentElement.classList.toggle('hs-staff', staff);
+
   /* ---------- rendering ---------- */
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null) continue;
       if (k === 'class') node.className = v;
       else node.setAttribute(k, v);
     }
@@ -176,17 +229,43 @@
     return abs.href;
   }
 
-  function copyButton(url, label) {
-    const button = el('button', { type: 'button', class: 'hs-copy', 'data-url': replyLink(url),
-      'aria-label': `Copy link to ${label}`, title: 'Copy link for a reply' }, 'Copy link');
-    return button;
+  function searchUrl(text) {
+    return `${cfg.basePath || '/'}search/?q=${encodeURIComponent(text)}`;
   }
 
-  function copy(button) {
-    const url = button.dataset.url;
+  /**
+   * Where a result leads: the section that matched best (sub[0], the best heading), or the
+   * page's top when its lead matched at least as well (the page's score is its best section's).
+   * A troubleshooting page's answer is its flow, first on the page: a match in one of its steps
+   * opens that step (`step-<id>`), a match in the prose below the flow opens the flow.
+   */
+  function target(hit) {
+    const best = hit.sub && hit.sub[0];
+    if (!best || best.score < hit.score) return hit.url;
+    if (hit.kind === 'troubleshooting' && !best.anchor.startsWith('step-')) return hit.url;
+    return best.url;
+  }
+
+  /** The page's snippet, unless it is the best heading's, shown with that heading below. */
+  function pageSnippet(hit) {
+    const dup = hit.sub && hit.sub.length && hit.sub[0].snippet === hit.snippet;
+    return hit.snippet && !dup ? hit.snippet : '';
+  }
+
+  const COPY_TITLE = 'Copy link for a reply';
+
+  /** The /search/ page's copy button (staff mode only). */
+  function copyButton(url, label) {
+    return el('button', { type: 'button', class: 'hs-copy', 'data-url': replyLink(url),
+      'aria-label': `Copy link to ${label}`, title: COPY_TITLE }, 'Copy link');
+  }
+
+  function copy(control) {
+    const url = control.dataset.url;
     const done = (ok) => {
-      button.textContent = ok ? 'Copied' : 'Copy failed';
-      setTimeout(() => { button.textContent = 'Copy link'; }, 1500);
+      control.textContent = ok ? 'Copied' : 'Copy failed';
+      live.textContent = ok ? 'Link copied' : 'Copying the link failed';
+      setTimeout(() => { control.textContent = 'Copy link'; }, 1500);
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(url).then(() => done(true), () => done(false));
@@ -200,20 +279,21 @@
       try { ok = document.execCommand('copy'); } catch { ok = false; }
       area.remove();
       done(ok);
+      input.focus();
     }
   }
 
-  function resultList(results) {
+  /** The /search/ page's results: a list of links, with copy buttons in staff mode. */
+  function pageList(results) {
     const list = el('ol', { class: 'hs-results' });
     for (const hit of results.pages) {
       const head = el('div', { class: 'hs-hit-head' },
-        el('a', { class: 'hs-hit-link', href: hit.url }, el('span', { class: 'hs-hit-title' }, hit.title),
+        el('a', { class: 'hs-hit-link', href: target(hit) }, el('span', { class: 'hs-hit-title' }, hit.title),
           hit.kind && hit.kind !== 'guide' ? el('span', { class: 'hs-kind' }, hit.kind) : null),
-        copyButton(hit.url, hit.title));
+        staff ? copyButton(hit.url, hit.title) : null);
       const item = el('li', { class: 'hs-hit' }, head);
-      // The page snippet is the best section's when the lead did not match: don't show it twice.
-      const dup = hit.sub && hit.sub.length && hit.sub[0].snippet === hit.snippet;
-      if (hit.snippet && !dup) item.append(el('p', { class: 'hs-hit-snippet' }, snippet(hit.snippet)));
+      const text = pageSnippet(hit);
+      if (text) item.append(el('p', { class: 'hs-hit-snippet' }, snippet(text)));
       if (hit.sub && hit.sub.length) {
         const subs = el('ul', { class: 'hs-subs' });
         for (const sub of hit.sub.slice(0, 3)) {
@@ -221,7 +301,7 @@
           subs.append(el('li', { class: 'hs-sub' },
             el('div', { class: 'hs-hit-head' },
               el('a', { class: 'hs-sub-link', href: sub.url }, el('span', { class: 'hs-trail' }, trail)),
-              copyButton(sub.url, `${hit.title} › ${trail}`)),
+              staff ? copyButton(sub.url, `${hit.title} › ${trail}`) : null),
             sub.snippet ? el('p', { class: 'hs-sub-snippet' }, snippet(sub.snippet)) : null));
         }
         item.append(subs);
@@ -231,19 +311,70 @@
     return list;
   }
 
-  function contactUrl(query) {
-    return `${cfg.basePath || '/'}contact/?q=${encodeURIComponent(query)}`;
+  const LISTBOX_ID = 'hs-search-listbox';
+  let optionSeq = 0;
+
+  /**
+   * One option of the header list: a link with role=option, named by its text (its label, then
+   * its snippet: a name must hold all the text it shows). No focusable element may sit inside an
+   * option, so staff mode's copy control is a plain element there, hidden from assistive
+   * technology (clicked with the mouse; Ctrl+C copies the highlighted option's link).
+   */
+  function option(cls, href, label, text, copyUrl) {
+    const head = el('span', { class: 'hs-hit-head' }, el('span', { class: 'hs-label' }, ...label),
+      staff && copyUrl ? el('span', { class: 'hs-copy', 'aria-hidden': 'true', 'data-url': replyLink(copyUrl),
+        title: `${COPY_TITLE} (Ctrl+C copies the highlighted result's)` }, 'Copy link') : null);
+    return el('a', { class: cls, href, id: `hs-opt-${++optionSeq}`, role: 'option', tabindex: '-1', 'aria-selected': 'false' },
+      head, text ? ' ' : null,
+      text ? el('span', { class: cls === 'hs-hit-link' ? 'hs-hit-snippet' : 'hs-sub-snippet' }, snippet(text)) : null);
   }
 
-  function noResults(query) {
-    const box = el('div', { class: 'hs-empty' },
-      el('p', { class: 'hs-empty-title' }, 'No results — here is how to ask us'),
-      el('p', null, 'Nothing matched ', el('q', null, query), '. ',
-        el('a', { class: 'hs-contact', href: contactUrl(query) }, 'Ask support about it'),
-        cfg.supportEmail ? ' or email ' : '',
-        cfg.supportEmail ? el('a', { href: `mailto:${cfg.supportEmail}?subject=${encodeURIComponent(query)}` },
-          cfg.supportEmail) : '',
-        '.'));
+  /** The header box's results: a listbox of options, each page followed by its best headings. */
+  function boxList(results, text) {
+    const list = el('ol', { class: 'hs-results', id: LISTBOX_ID, role: 'listbox', 'aria-label': 'Search results' });
+    for (const hit of results.pages) {
+      const item = el('li', { class: 'hs-hit', role: 'none' },
+        option('hs-hit-link', target(hit), [el('span', { class: 'hs-hit-title' }, hit.title),
+          ...(hit.kind && hit.kind !== 'guide' ? [' ', el('span', { class: 'hs-kind' }, hit.kind)] : [])],
+        pageSnippet(hit), hit.url));
+      if (hit.sub && hit.sub.length) {
+        const subs = el('ul', { class: 'hs-subs', role: 'none' });
+        for (const sub of hit.sub.slice(0, 3)) {
+          subs.append(el('li', { class: 'hs-sub', role: 'none' },
+            option('hs-sub-link', sub.url, [el('span', { class: 'hs-trail' }, sub.trail.join(' › '))], sub.snippet, sub.url)));
+        }
+        item.append(subs);
+      }
+      list.append(item);
+    }
+    list.append(el('li', { class: 'hs-all', role: 'none' },
+      option('hs-all-link', searchUrl(text), [`All results for “${text}”`], '', null)));
+    return list;
+  }
+
+  /**
+   * "No results": the nearest words the index knows, when there are ("did you mean", taken in
+   * place), then how to ask support: the request composer with the query when the site has
+   * one, the support address otherwise.
+   */
+  function noResults(query, suggestions) {
+    const box = el('div', { class: 'hs-empty' });
+    const better = suggestions && suggestions.query;
+    if (better && better.toLowerCase() !== query.toLowerCase()) {
+      box.append(el('p', { class: 'hs-suggest' }, 'Did you mean ',
+        el('a', { class: 'hs-suggest-link', href: searchUrl(better), 'data-query': better }, better), '?'));
+    }
+    const contact = cfg.contactUrl
+      ? el('a', { class: 'hs-contact', href: `${cfg.contactUrl}?q=${encodeURIComponent(query)}` }, 'Ask support about it')
+      : null;
+    const mail = cfg.supportEmail
+      ? el('a', { class: 'hs-mail', href: `mailto:${cfg.supportEmail}?subject=${encodeURIComponent(query)}` }, cfg.supportEmail)
+      : null;
+    box.append(el('p', { class: 'hs-empty-title' }, contact || mail ? 'No results — here is how to ask us' : 'No results'));
+    const line = el('p', null, 'Nothing matched ', el('q', null, query), '.');
+    if (contact) line.append(' ', contact, mail ? ' or email ' : '', mail, '.');
+    else if (mail) line.append(' Email ', mail, ' about it.');
+    box.append(line);
     return box;
   }
 
@@ -331,22 +462,57 @@
 
   const boxView = { latest: 0 };
   let timer = 0;
+  let shown = null; // {text, results} the panel's listbox shows
+  let active = -1; // the highlighted option's index, -1 for none (the caret is in the input)
+  let enterPending = null; // a query Enter was pressed on before its results came
 
-  function openPanel(content) {
+  function options() {
+    return panel.hidden ? [] : [...panel.querySelectorAll('[role="option"]')];
+  }
+
+  /** Highlights option `i` (-1: none), the ARIA 1.2 way: focus stays in the input. */
+  function setActive(i) {
+    const all = options();
+    active = i >= 0 && i < all.length ? i : -1;
+    all.forEach((o, k) => {
+      o.setAttribute('aria-selected', String(k === active));
+      o.classList.toggle('hs-active', k === active);
+    });
+    if (active < 0) {
+      input.removeAttribute('aria-activedescendant');
+      return;
+    }
+    input.setAttribute('aria-activedescendant', all[active].id);
+    all[active].scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Shows `content` in the panel; `expanded`: it is the listbox of results. */
+  function openPanel(content, expanded) {
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
     panel.replaceChildren(content);
     panel.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
+    input.setAttribute('aria-expanded', String(Boolean(expanded)));
   }
 
   function closePanel() {
+    active = -1;
+    input.removeAttribute('aria-activedescendant');
     panel.hidden = true;
     input.setAttribute('aria-expanded', 'false');
+  }
+
+  /** Opens `url` (root-relative or absolute). */
+  function go(url) {
+    closePanel();
+    location.assign(new URL(url, location.href).href);
   }
 
   function runBox() {
     const text = input.value.trim();
     unsettle();
     if (!text) {
+      shown = null;
       closePanel();
       live.textContent = '';
       return;
@@ -357,21 +523,28 @@
     }
     ask(text, BOX_LIMIT, boxView, (msg) => {
       if (msg.type === 'error') {
+        shown = null;
         openPanel(message(`Search is unavailable: ${msg.message}`, 'hs-error'));
+        if (enterPending === text) {
+          enterPending = null;
+          go(searchUrl(text));
+        }
         return;
       }
       const results = msg.results;
-      const body = results.pages.length ? resultList(results) : noResults(text);
-      if (results.pages.length) {
-        body.append(el('li', { class: 'hs-all' },
-          el('a', { class: 'hs-all-link', href: `${cfg.basePath || '/'}search/?q=${encodeURIComponent(text)}` },
-            'All results')));
-      }
+      const found = results.pages.length > 0;
+      shown = { text, results };
       // Which query the panel shows (results of an earlier prefix may show while typing).
       panel.dataset.query = text;
-      openPanel(body);
+      openPanel(found ? boxList(results, text) : noResults(text, msg.suggest), found);
       live.textContent = countText(results);
-      if (!results.pages.length) settleLater(text, 'box');
+      if (!found) settleLater(text, 'box');
+      if (enterPending === text) {
+        enterPending = null;
+        // No result: the /search/ page says so, offers the way on and reports the query.
+        unsettle();
+        go(found ? target(results.pages[0]) : searchUrl(text));
+      }
     });
   }
 
@@ -394,75 +567,143 @@
   input.addEventListener('input', () => {
     clearTimeout(timer);
     unsettle();
+    enterPending = null;
+    if (active >= 0) setActive(-1);
     // Until the engine is ready, send at once: the worker keeps only the newest query, so the
     // first result waits for nothing but the engine. With the whole index in memory an answer
     // takes milliseconds and fetches nothing, so there is nothing to save by waiting.
     timer = setTimeout(page ? runPage : runBox, engineReady && !engineComplete ? DEBOUNCE_MS : 0);
   });
 
-  /** Result links in the box or the page, in reading order. */
-  function links() {
-    const root = page ? page.querySelector('.hs-page-results') : panel;
-    return root && !(root.hidden) ? [...root.querySelectorAll('a.hs-hit-link, a.hs-sub-link, a.hs-all-link, a.hs-contact')] : [];
+  /** The header box's keys (the combobox's), while the caret is in it. */
+  function boxKey(event) {
+    const all = options();
+    switch (event.key) {
+      case 'ArrowDown':
+        event.preventDefault();
+        if (panel.hidden) {
+          if (input.value.trim()) runBox();
+        } else if (all.length) {
+          setActive(active + 1 < all.length ? active + 1 : 0);
+        } else {
+          // No listbox ("no results"): into its links, "did you mean" first.
+          panel.querySelector('a')?.focus();
+        }
+        break;
+      case 'ArrowUp':
+        event.preventDefault();
+        // From the first option back to the input; from the input to the last option.
+        if (all.length) setActive(active < 0 ? all.length - 1 : active - 1);
+        break;
+      case 'Home':
+      case 'End':
+      case 'ArrowLeft':
+      case 'ArrowRight':
+        // These move the caret: the highlight goes back to the text.
+        if (active >= 0) setActive(-1);
+        break;
+      case 'Escape':
+        if (!panel.hidden) {
+          closePanel();
+        } else {
+          input.blur();
+        }
+        break;
+      case 'Enter':
+        if (event.isComposing || active < 0 || !all[active]) break; // the form's submit, below
+        event.preventDefault();
+        unsettle();
+        go(all[active].href);
+        break;
+      case 'c':
+      case 'C':
+        if (staff && (event.ctrlKey || event.metaKey) && active >= 0
+            && input.selectionStart === input.selectionEnd) {
+          const control = all[active].querySelector('.hs-copy');
+          if (control) {
+            event.preventDefault();
+            copy(control);
+          }
+        }
+        break;
+      default:
+    }
   }
 
-  function move(delta) {
-    const all = links();
-    if (!all.length) return;
+  /** ↓ ↑ between the links of a "no results" panel, and back up to the box; Esc closes it. */
+  function panelLinkKey(event) {
+    const all = [...panel.querySelectorAll('a')];
     const at = all.indexOf(document.activeElement);
-    if (at === -1) {
-      if (delta > 0) all[0].focus();
+    if (at === -1) return;
+    if (event.key === 'Escape') {
+      closePanel();
+      input.focus();
       return;
     }
-    const next = at + delta;
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const next = at + (event.key === 'ArrowDown' ? 1 : -1);
     if (next < 0) input.focus();
     else all[Math.min(next, all.length - 1)].focus();
   }
 
-  form.addEventListener('keydown', (event) => {
-    if (event.key === 'ArrowDown') {
-      event.preventDefault();
-      move(1);
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      move(-1);
-    } else if (event.key === 'Escape') {
-      if (!panel.hidden) {
-        closePanel();
-        input.focus();
-      } else {
-        input.blur();
-      }
-    }
-  });
-  if (page) page.addEventListener('keydown', (event) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      move(event.key === 'ArrowDown' ? 1 : -1);
-    }
-  });
+  if (!page) {
+    input.setAttribute('aria-controls', LISTBOX_ID);
+    input.addEventListener('keydown', boxKey);
+    panel.addEventListener('keydown', panelLinkKey);
+  } else {
+    // On the search page the box drives the page's results: it has no popup, so it is a plain
+    // search box there, and ↓ moves focus into the results.
+    for (const attr of ['role', 'aria-expanded', 'aria-controls', 'aria-autocomplete']) input.removeAttribute(attr);
+  }
 
-  // Enter on a result follows the link natively; Enter in the box goes to the first result,
-  // or to the /search/ page when there is none yet (the form's own action).
+  // Enter in the box with no option highlighted opens the first result at the section that
+  // matched; with no result (or no engine) it is the form's own action, the /search/ page.
   form.addEventListener('submit', (event) => {
     // Enter on a query shown with no results settles it: the /search/ page it opens reports
     // it (once for the visit), so it must not be reported from here as well.
     unsettle();
-    const first = panel.hidden ? null : panel.querySelector('a.hs-hit-link, a.hs-sub-link');
-    if (first && !page) {
+    if (page) return;
+    const text = input.value.trim();
+    if (!text || !worker || engineError) return;
+    if (shown && shown.text === text && !panel.hidden) {
+      if (!shown.results.pages.length) return;
       event.preventDefault();
-      first.click();
+      go(target(shown.results.pages[0]));
+      return;
     }
+    // Its results are on their way (or the panel was closed): follow them when they come.
+    event.preventDefault();
+    enterPending = text;
+    clearTimeout(timer);
+    runBox();
   });
 
-  form.addEventListener('click', (event) => {
-    const button = event.target.closest('.hs-copy');
-    if (button) copy(button);
+  /** Clicks in the results: copy controls, and "did you mean" taken in place. */
+  function onResultsClick(event) {
+    const control = event.target.closest('.hs-copy');
+    if (control) {
+      event.preventDefault();
+      copy(control);
+      return;
+    }
+    const better = event.target.closest('.hs-suggest-link');
+    if (better) {
+      event.preventDefault();
+      input.value = better.dataset.query;
+      clearTimeout(timer);
+      if (page) runPage();
+      else runBox();
+      input.focus();
+    }
+  }
+  form.addEventListener('click', onResultsClick);
+  // A press on an option must not take focus from the input: the combobox keeps it, and the
+  // keys go on working after a copy control is clicked.
+  panel.addEventListener('mousedown', (event) => {
+    if (event.target.closest('[role="option"]')) event.preventDefault();
   });
-  if (page) page.addEventListener('click', (event) => {
-    const button = event.target.closest('.hs-copy');
-    if (button) copy(button);
-  });
+  if (page) page.addEventListener('click', onResultsClick);
 
   document.addEventListener('click', (event) => {
     if (!form.contains(event.target)) closePanel();
@@ -512,7 +753,7 @@
         return;
       }
       const results = msg.results;
-      out.replaceChildren(results.pages.length ? resultList(results) : noResults(text));
+      out.replaceChildren(results.pages.length ? pageList(results) : noResults(text, msg.suggest));
       out.dataset.query = text;
       status.textContent = countText(results);
       if (!results.pages.length) {
@@ -523,9 +764,40 @@
     });
   }
 
+  /** The page's result links, in reading order. */
+  function pageLinks() {
+    return [...page.querySelectorAll('.hs-page-results a.hs-hit-link, .hs-page-results a.hs-sub-link, '
+      + '.hs-page-results a.hs-suggest-link, .hs-page-results a.hs-contact')];
+  }
+
+  /** ↓ ↑ on the search page: from the box into the results and between them, and back. */
+  function pageKey(event) {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const all = pageLinks();
+    if (!all.length) return;
+    event.preventDefault();
+    const at = all.indexOf(document.activeElement);
+    if (at === -1) {
+      if (event.key === 'ArrowDown') all[0].focus();
+      return;
+    }
+    const next = at + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0) input.focus();
+    else all[Math.min(next, all.length - 1)].focus();
+  }
+
   if (page) {
     // On the search page the box drives the page's results instead of a drop-down panel.
     form.classList.add('hs-on-page');
+    input.addEventListener('keydown', pageKey);
+    page.addEventListener('keydown', pageKey);
+    if (staff) {
+      const note = el('p', { class: 'hs-staff-note' },
+        preview ? 'Staff mode (the preview): each result has a Copy link button for replies.'
+          : 'Staff mode: each result has a Copy link button for replies. ');
+      if (!preview) note.append(el('a', { href: `${cfg.basePath || '/'}search/?staff=0` }, 'Turn it off'));
+      page.querySelector('.hs-page-status').after(note);
+    }
     input.value = new URL(location.href).searchParams.get('q') || '';
     runPage(true);
   }

@@ -36,7 +36,7 @@
  * Replies:
  *   {type: 'ready', ms, stats, complete} engine open; ms since init; complete: the whole index
  *                                        is in memory, no query will wait on the network
- *   {type: 'results', id, results, ms, rounds, timing}
+ *   {type: 'results', id, results, ms, rounds, timing, suggest}   (suggest: engine.suggest's JSON, when no page matched)
  *                                        results = the `Results` JSON of helpsite-search; rounds =
  *                                        rounds of pack fetches this query waited for; timing =
  *                                        [engine ms, fetch ms, requests] per search step
@@ -217,7 +217,7 @@ async function answer(msg) {
     const t1 = performance.now();
     if (step.results) {
       timing.push([t1 - t0, 0, 0]);
-      self.postMessage({ type: 'results', id: msg.id, results: step.results, ms: performance.now() - started, rounds, timing });
+      self.postMessage({ type: 'results', id: msg.id, results: step.results, ms: performance.now() - started, rounds, timing, suggest: step.results.pages.length ? undefined : JSON.parse(engine.suggest(msg.query.text)) });
       return;
     }
     const sent = await fetchRanges(step.need);
