@@ -27,8 +27,10 @@ See the [`BitPacker` trait](./trait.BitPacker.html) for example usage.
 */
 
 #![allow(unused_unsafe)]
-// helpsite: builds that use the simple variants (debug, wasm32) leave the unrolled macros unused.
-#![allow(unused_macros)]
+// helpsite: as a path dependency this copy's warnings are shown, unlike a registry crate's:
+// builds that use the simple variants (debug, wasm32) leave the unrolled macros and
+// `BLOCK_LEN` unused, and the unrolled code names a `cfg(debug)` rustc does not declare.
+#![allow(unused_macros, dead_code, unexpected_cfgs)]
 #![warn(missing_docs)]
 
 use std::marker::Sized;
