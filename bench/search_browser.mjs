@@ -2,12 +2,12 @@
 //
 //   node bench/search_browser.mjs [--pages 1000,10000] [--runs 5]
 //
-// Needs: tests/browser/node_modules with playwright-core and pagefind (`npm i --no-save
-// --prefix tests/browser playwright-core pagefind`), /usr/bin/chromium, and python3.
-// For each corpus size: generates the corpus (../shared/bench/gen_corpus.py), builds the search
-// test site with the release build of crates/search-wasm/examples/test_site.rs (same HTML for
-// both engines), indexes that HTML with Pagefind, serves it from 127.0.0.1, and measures in
-// headless Chromium:
+// Needs: the release binary (`cargo build --release`), tests/browser/node_modules with
+// playwright-core and pagefind (`npm i --no-save --prefix tests/browser playwright-core
+// pagefind`), /usr/bin/chromium, and python3.
+// For each corpus size: generates the corpus (../shared/bench/gen_corpus.py), builds it with the
+// release build of `helpsite build` (the site as published: same HTML for both engines),
+// indexes that HTML with Pagefind, serves it from 127.0.0.1, and measures in headless Chromium:
 //   - bytes on the wire from first focus to the first result (gzip where the server compresses;
 //     Range responses are never compressed), counted by the server;
 //   - cold first result: focus, type the query, wait for the first result (median of runs,
@@ -20,9 +20,9 @@
 //     with the pack requests per warm query.
 // Prints a table with the ratios helpsite / Pagefind, and the machine's load average (other
 // work on the machine slows both engines; compare figures taken under similar load).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,14 +76,35 @@ function dirBytes(dir) {
 }
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
+const SITE_YAML = `title: Benchmark Support
+base_url: https://support.example.com/
+support_email: help@example.com
+search:
+  enabled: true
+`;
+const helpsite = join(repo, 'target/release/helpsite');
+
 function prepare(n) {
+  if (!existsSync(helpsite)) throw new Error(`no ${helpsite}: run \`cargo build --release\` first`);
   const corpus = join(repo, `bench/corpus/plain-${n}`);
   if (!existsSync(corpus)) {
-    execFileSync('python3', [join(repo, '../shared/bench/gen_corpus.py'), corpus, '--pages', String(n)], { stdio: 'inherit' });
+    // shared/ lies beside the main checkout; worktrees sit one level deeper.
+    const gen = [join(repo, '../shared/bench/gen_corpus.py'), join(repo, '../../shared/bench/gen_corpus.py')].find(existsSync);
+    execFileSync('python3', [gen, corpus, '--pages', String(n)], { stdio: 'inherit' });
   }
-  const out = join(repo, `bench/out/search-${n}`);
-  const built = JSON.parse(execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'helpsite-search-wasm',
-    '--example', 'test_site', '--', corpus, out], { cwd: repo, encoding: 'utf8' }));
+  const dir = join(repo, `bench/out/search-${n}`);
+  const src = join(dir, 'site');
+  const out = join(dir, 'public');
+  // A fresh source each time: no search chunk cache, so the index build time is a cold one.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(src, { recursive: true });
+  cpSync(corpus, join(src, 'content'), { recursive: true });
+  writeFileSync(join(src, 'site.yaml'), SITE_YAML);
+  const run = spawnSync(helpsite, ['build', '--verbose', '--root', src, '--out', out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`helpsite build failed:\n${run.stderr}`);
+  const m = run.stderr.match(/search index: (\d+) sections of (\d+) pages in ([\d.]+) ms/);
+  if (!m) throw new Error(`no search index figures in helpsite build --verbose:\n${run.stderr}`);
+  const built = { docs: Number(m[1]), pages: Number(m[2]), index_build_ms: Number(m[3]) };
   let t = process.hrtime.bigint();
   execFileSync(pagefindBin, ['--site', out, '--output-subdir', 'pagefind', '--quiet'], { stdio: 'inherit' });
   const pagefindMs = Number(process.hrtime.bigint() - t) / 1e6;

@@ -59,6 +59,12 @@ pub struct SearchConfig {
     /// browser, `helpsite search` and the preview all expand the same words.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
+    /// A site whose index pack gzips to at most this many bytes ships it whole inside the hot
+    /// file: readers download it with the engine and no query waits on the network. Above it,
+    /// the pack stays apart and each query reads its ranges. 0 always keeps it apart (a host's
+    /// Range support can then be tried on a small site).
+    #[serde(default = "default_inline_pack_max")]
+    pub inline_pack_max: u64,
 }
 
 impl Default for SearchConfig {
@@ -67,8 +73,13 @@ impl Default for SearchConfig {
             enabled: true,
             reply_boost: default_reply_boost(),
             synonyms: Vec::new(),
+            inline_pack_max: default_inline_pack_max(),
         }
     }
+}
+
+fn default_inline_pack_max() -> u64 {
+    helpsite_search::INLINE_PACK_MAX
 }
 
 fn default_reply_boost() -> f32 {

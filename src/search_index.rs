@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use helpsite_search::{ChunkStore, IndexStats, SectionDoc, build_index_with};
+use helpsite_search::{ChunkStore, IndexStats, Layout, SectionDoc, build_index_laid_out};
 
+use crate::config::SearchConfig;
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
@@ -195,7 +196,7 @@ impl ChunkStore for DiskStore {
 /// published files, as output paths under `search/`, with what it took.
 pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published), Diagnostic> {
     let start = Instant::now();
-    let (stats, files) = files_of(&documents(site), &site.config.search.synonyms, store)?;
+    let (stats, files) = files_of(&documents(site), &site.config.search, store)?;
     let summary = Summary {
         stats,
         took: start.elapsed(),
@@ -204,21 +205,24 @@ pub fn files(site: &Site, store: &dyn ChunkStore) -> Result<(Summary, Published)
 }
 
 /// Builds the index of `docs` (all of a site's, in page order) and returns its published
-/// files, as output paths under `search/`. The site's `synonyms` travel in the manifest, so
-/// every engine that opens the index applies them.
+/// files, as output paths under `search/`, laid out as `search` asks. The site's synonyms travel
+/// in the manifest, so every engine that opens the index applies them.
 pub fn files_of(
     docs: &[SectionDoc],
-    synonyms: &[Vec<String>],
+    search: &SearchConfig,
     store: &dyn ChunkStore,
 ) -> Result<(IndexStats, Published), Diagnostic> {
     let bug = |e: helpsite_search::SearchError| {
         Diagnostic::error(format!("cannot build the search index: {e}"))
             .hint("this is a bug in helpsite; please report it with the site that shows it")
     };
-    let built = build_index_with(docs, store).map_err(bug)?;
+    let layout = Layout {
+        inline_pack_max: search.inline_pack_max,
+    };
+    let built = build_index_laid_out(docs, store, layout).map_err(bug)?;
     let stats = built.stats();
     let mut files = built.into_published();
-    helpsite_search::synonyms::add_to_published(&mut files, synonyms).map_err(bug)?;
+    helpsite_search::synonyms::add_to_published(&mut files, &search.synonyms).map_err(bug)?;
     let files = files
         .into_iter()
         .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))

@@ -2,7 +2,8 @@
 // bundled site (home, section, guide, FAQ, troubleshooting flow, request composer, search page
 // with results, policy, 404, and a page with the header search panel open on results), each at
 // desktop light, desktop dark and phone. A serious or critical violation fails the test; the
-// lesser ones are printed as diagnostics.
+// lesser ones are printed as diagnostics. Each page is also saved as a screenshot,
+// `<screenshots>/a11y-<kind>-<mode>.png`, to be looked at before a change to the theme lands.
 //
 //   helpsite build && npm ci --prefix tests/browser && node --test tests/browser/a11y.test.mjs
 //
@@ -14,10 +15,10 @@
 // request fails the test).
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { repo, chromiumPath, CHROMIUM_ARGS, PHONE, DESKTOP } from "./env.mjs";
+import { repo, chromiumPath, shotsDir, CHROMIUM_ARGS, PHONE, DESKTOP } from "./env.mjs";
 import { serve } from "./server.mjs";
 
 const publicDir = path.resolve(process.env.HELPSITE_PUBLIC ?? path.join(repo, "public"));
@@ -89,6 +90,7 @@ before(async () => {
   axeSource = readFileSync(axePath, "utf8");
   const { chromium } = await import("playwright-core");
   pages = findPages();
+  mkdirSync(shotsDir, { recursive: true });
   server = await serve(publicDir);
   browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 });
@@ -157,6 +159,7 @@ function judge(t, where, violations) {
 }
 
 const seenKnown = new Set();
+const shot = (kind, mode) => path.join(shotsDir, `a11y-${kind}-${mode.replace(" ", "-")}.png`);
 
 for (const mode of Object.keys(MODES)) {
   describe(mode, () => {
@@ -169,6 +172,7 @@ for (const mode of Object.keys(MODES)) {
             await page.locator(".hs-page-results .hs-hit mark").first().waitFor({ timeout: 30000 });
           }
           if (kind === "contact") await page.locator("#composer:not([hidden])").waitFor();
+          await page.screenshot({ path: shot(kind, mode), fullPage: true });
           for (const id of judge(t, `${kind} (${pages[kind]}) at ${mode}`, await axe(page))) seenKnown.add(id);
           assert.deepEqual(problems, [], "console errors, failed or off-host requests");
         } finally {
@@ -184,6 +188,7 @@ for (const mode of Object.keys(MODES)) {
         await input.click();
         await input.pressSequentially("sender");
         await page.locator("#hs-search-panel:not([hidden]) .hs-hit mark").first().waitFor({ timeout: 30000 });
+        await page.screenshot({ path: shot("panel", mode) });
         for (const id of judge(t, `search panel on ${pages.guide} at ${mode}`, await axe(page))) seenKnown.add(id);
         assert.deepEqual(problems, [], "console errors, failed or off-host requests");
       } finally {

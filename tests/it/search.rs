@@ -24,6 +24,41 @@ fn build_writes_manifest_hot_file_and_pack() {
     assert_eq!(manifest["pages"], 6);
 }
 
+/// Whether the hot file carries the whole pack (a small site's index, read with the engine).
+fn whole_pack_is_hot(site: &SiteTest) -> bool {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.output("search/manifest.json")).unwrap();
+    let blocks = manifest["pack_len"]
+        .as_u64()
+        .unwrap()
+        .div_ceil(manifest["block_size"].as_u64().unwrap());
+    manifest["hot_blocks"] == serde_json::json!([[0, blocks]])
+}
+
+#[test]
+fn a_small_sites_whole_index_is_hot_unless_inline_pack_max_is_0() {
+    let site = SiteTest::fixture("search");
+    // Enough stored text that the pack has blocks a query reads only when it needs them.
+    for n in 0..40 {
+        let body: String = (0..300)
+            .map(|w| format!("word{} ", (n * 7919 + w * 104_729) % 50_021))
+            .collect();
+        site.write(
+            &format!("content/extra/page-{n}.md"),
+            &format!("---\ntitle: Extra page {n}\n---\n\n{body}\n"),
+        );
+    }
+    site.build();
+    assert!(whole_pack_is_hot(&site), "the default inlines a small pack");
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}search:\n  inline_pack_max: 0\n"),
+    );
+    site.build();
+    assert!(!whole_pack_is_hot(&site), "0 keeps the pack apart");
+}
+
 #[test]
 fn build_verbose_reports_index_time_and_size() {
     let site = SiteTest::fixture("search");

@@ -132,7 +132,8 @@ pub mod synonyms;
 
 #[cfg(feature = "write")]
 pub use build::{
-    BuiltIndex, IndexStats, Layout, build_index, build_index_laid_out, build_index_with,
+    BuiltIndex, INLINE_PACK_MAX, IndexStats, Layout, build_index, build_index_laid_out,
+    build_index_with,
 };
 #[cfg(feature = "write")]
 pub use chunks::{ChunkStats, ChunkStore, MemoryStore, NoStore};

@@ -317,7 +317,7 @@ impl SiteBuilder for Incremental {
                         .collect(),
                 );
                 let (stats, files) =
-                    search_index::files_of(&flatten(kept), &site.config.search.synonyms, store)?;
+                    search_index::files_of(&flatten(kept), &site.config.search, store)?;
                 let took = started.elapsed();
                 Ok((search_index::Summary { stats, took }, files))
             }) as IndexJob<'_>
@@ -390,9 +390,9 @@ impl SiteBuilder for Incremental {
         let store = Arc::clone(&self.search.store);
         let version = self.search.version;
         let base_path = model.site.config.base_path().to_string();
-        let synonyms = model.site.config.search.synonyms.clone();
+        let search = model.site.config.search.clone();
         let work = move || {
-            let (_, files) = search_index::files_of(&flatten(&docs), &synonyms, &*store)
+            let (_, files) = search_index::files_of(&flatten(&docs), &search, &*store)
                 .map_err(|d| Diagnostics(vec![d]))?;
             let paths = files.iter().map(|(p, _)| p.clone()).collect();
             Ok(Update {
