@@ -237,7 +237,9 @@ test("without an endpoint: Yes just thanks; No and Already read offer an email t
     for (let i = 0; i < 50 && mailtos.length === 0; i++) await page.waitForTimeout(100);
     assert.deepEqual(mailtos, [href], "the chosen email is handed over, once");
     asked.push(href);
-    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:")), [`GET ${href}`]);
+    // Nothing else leaves the page. (Chromium reports the mailto hand-off as a request only
+    // sometimes on a busy machine; `mailtos` above is the check that it was handed over.)
+    assert.deepEqual(requests.filter((r) => !r.startsWith("GET http://127.0.0.1:") && r !== `GET ${href}`), []);
     assert.equal(new URL(page.url()).pathname, "/guide/senders/", "the page stays open");
     await finish(session);
   }
