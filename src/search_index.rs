@@ -134,7 +134,7 @@ fn flow_steps(page: &Page, base_path: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// Output path and bytes of each published index file.
+/// Path and bytes of each published index file (under `search/`, or in the index's own folder).
 pub type Published = Vec<(String, Vec<u8>)>;
 
 /// The chunk store of a site on disk: `.helpsite/cache/search/` beside `site.yaml` (next to the
@@ -212,6 +212,21 @@ pub fn files_of(
     search: &SearchConfig,
     store: &dyn ChunkStore,
 ) -> Result<(IndexStats, Published), Diagnostic> {
+    let (stats, files) = index_files(docs, search, store)?;
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
+        .collect();
+    Ok((stats, files))
+}
+
+/// [`files_of`] with the files named as inside the index's own folder (`manifest.json`,
+/// `index-….hot`, …): what `helpsite search` keeps in its cache.
+pub fn index_files(
+    docs: &[SectionDoc],
+    search: &SearchConfig,
+    store: &dyn ChunkStore,
+) -> Result<(IndexStats, Published), Diagnostic> {
     let bug = |e: helpsite_search::SearchError| {
         Diagnostic::error(format!("cannot build the search index: {e}"))
             .hint("this is a bug in helpsite; please report it with the site that shows it")
@@ -223,9 +238,5 @@ pub fn files_of(
     let stats = built.stats();
     let mut files = built.into_published();
     helpsite_search::synonyms::add_to_published(&mut files, &search.synonyms).map_err(bug)?;
-    let files = files
-        .into_iter()
-        .map(|(name, bytes)| (format!("{DIR}/{name}"), bytes))
-        .collect();
     Ok((stats, files))
 }

@@ -129,12 +129,9 @@ fn answer_by_indexing(
         helpsite::ledger::replies::per_page(&site).map_err(|d| anyhow::anyhow!("{d}"))?;
     let docs = helpsite::search_index::documents(&site);
     let store = helpsite::search_index::DiskStore::for_site(&site);
-    let mut files = helpsite_search::build_index_with(&docs, &store)
-        .context("cannot build the search index")?
-        .into_published();
+    let (_, files) = helpsite::search_index::index_files(&docs, &site.config.search, &store)
+        .map_err(|d| anyhow::anyhow!("{d}"))?;
     drop(docs);
-    helpsite_search::synonyms::add_to_published(&mut files, &site.config.search.synonyms)
-        .context("cannot build the search index")?;
     let dir = root.join(CACHE).join(INDEX);
     if let Some(inputs) = inputs.filter(|i| i.settled) {
         // A cache that cannot be written only costs the next search its speed.
